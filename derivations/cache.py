@@ -1,0 +1,33 @@
+"""Compute each derivation once per process, and count how often each was computed.
+
+The i18n plugin builds the site once per language in the same process, so a
+cached derivation is computed once per build, not once per page or language.
+`mkdocs serve` drops the whole package from `sys.modules` when its source
+changes (see hooks/derivations_reload.py), which empties these caches.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections import Counter
+
+COMPUTED: Counter[str] = Counter()
+
+
+def derived(func):
+    """Cache `func` on its bound arguments (defaults filled in) and count misses."""
+    signature = inspect.signature(func)
+
+    @functools.cache
+    def compute(arguments: tuple):
+        COMPUTED[func.__qualname__] += 1
+        return func(**dict(arguments))
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return compute(tuple(bound.arguments.items()))
+
+    return wrapper

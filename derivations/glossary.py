@@ -1,0 +1,48 @@
+"""Words that derived output cannot avoid (table headers, labels), in both languages.
+
+The Chinese column is the site's glossary: pages use the same terms in prose.
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "zh")
+
+TERMS: dict[str, tuple[str, str]] = {
+    "symbol": ("Symbol", "符号"),
+    "meaning": ("Meaning", "含义"),
+    "dtype": ("Type", "类型"),
+    "bytes_per_value": ("Bytes per value", "每个值的字节数"),
+    "claim": ("Claim", "论断"),
+    "derived": ("Derived at build time", "构建时推导结果"),
+    "claimed": ("Claimed", "论断内容"),
+    "checked": ("Checked", "已验证"),
+    "accelerator": ("Accelerator", "加速器"),
+    "flops_per_s": ("bf16 dense FLOP/s", "bf16稠密算力（FLOP/s）"),
+    "hbm_bytes_per_s": ("HBM bandwidth (bytes/s)", "HBM带宽（字节/秒）"),
+    "hbm_bytes": ("HBM capacity (bytes)", "HBM容量（字节）"),
+    "ridge": ("Ridge point (FLOP/byte)", "屋脊点（FLOP/字节）"),
+    "source": ("Source", "来源"),
+    "datasheet": ("datasheet", "数据手册"),
+    "operation": ("Operation", "运算"),
+    "intensity": ("Arithmetic intensity", "算术强度"),
+    "regime": ("Regime", "受限类型"),
+    "compute_limited": ("compute-limited", "计算受限"),
+    "memory_limited": ("memory-limited", "内存受限"),
+    "group_size": ("Query heads per KV head", "每个KV头的查询头数"),
+}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}")
+    return lang
+
+
+def term(key: str, lang: str = "en") -> str:
+    """A glossary term in the requested language.
+
+    Examples:
+        >>> term("intensity", "zh")
+        '算术强度'
+    """
+    return TERMS[key][LANGS.index(check_lang(lang))]

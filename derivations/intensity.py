@@ -1,0 +1,189 @@
+"""Arithmetic intensity of the operations in Transformer inference (lecture 10).
+
+Intensity is FLOPs per byte moved to or from HBM. Each function returns exact
+SymPy expressions in the lecture's letters; bf16 (2 bytes per value) unless told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from . import render
+from .cache import derived
+from .claims import Claim, Claims
+from .hardware import H100_SXM
+from .symbols import B, D, F, G, S, T, c
+from .validate import positive, positive_int
+
+
+def _ratio(flops: sp.Expr, bytes_moved: sp.Expr) -> sp.Expr:
+    return sp.factor(sp.cancel(flops / bytes_moved))
+
+
+@dataclass(frozen=True)
+class MatmulIntensity:
+    flops: sp.Expr
+    bytes: sp.Expr
+    intensity: sp.Expr
+    limit: sp.Expr  # intensity as D = F = c·B, c -> oo
+
+    def to_markdown(self) -> str:
+        return render.equations([
+            (r"\text{FLOPs}", self.flops),
+            (r"\text{bytes}", self.bytes),
+            (r"I = \frac{\text{FLOPs}}{\text{bytes}}", self.intensity),
+            (r"\lim_{c \to \infty} I\,\big|_{D = F = cB}", self.limit),
+        ])
+
+
+@dataclass(frozen=True)
+class MLPIntensity:
+    flops: sp.Expr
+    bytes: sp.Expr
+    intensity: sp.Expr
+    limit: sp.Expr  # intensity as D = F = c·B·T, c -> oo
+    generate_limit: sp.Expr  # the same limit at T = 1
+
+    def to_markdown(self) -> str:
+        return render.equations([
+            (r"\text{FLOPs}", self.flops),
+            (r"\text{bytes}", self.bytes),
+            (r"I", self.intensity),
+            (r"\lim_{c \to \infty} I\,\big|_{D = F = cBT}", self.limit),
+            (r"\lim_{c \to \infty} I\,\big|_{D = F = cB,\ T = 1}", self.generate_limit),
+        ])
+
+
+@dataclass(frozen=True)
+class AttentionIntensity:
+    group_size: sp.Expr
+    flops: sp.Expr
+    bytes: sp.Expr
+    intensity: sp.Expr
+    prefill: sp.Expr  # T = S
+    generate: sp.Expr  # T = 1
+    generate_limit: sp.Expr  # T = 1, S -> oo
+
+    def to_markdown(self) -> str:
+        return render.equations([
+            (r"\text{FLOPs}", self.flops),
+            (r"\text{bytes}", self.bytes),
+            (r"I", self.intensity),
+            (r"I_{\text{prefill}} = I\,\big|_{T = S}", self.prefill),
+            (r"I_{\text{generate}} = I\,\big|_{T = 1}", self.generate),
+            (r"\lim_{S \to \infty} I_{\text{generate}}", self.generate_limit),
+        ])
+
+
+@derived
+def matmul(bytes_per_value=2) -> MatmulIntensity:
+    """X (B×D) @ W (D×F) = Y (B×F): read X and W, write Y.
+
+    Examples:
+        >>> matmul().intensity
+        B*D*F/(B*D + B*F + D*F)
+        >>> matmul().limit
+        B
+    """
+    size = positive("bytes_per_value", bytes_per_value)
+    flops = 2 * B * D * F  # one multiply and one add per (b, d, f)
+    bytes_moved = size * (B * D + D * F + B * F)
+    intensity = _ratio(flops, bytes_moved)
+    limit = sp.limit(intensity.subs({D: c * B, F: c * B}), c, sp.oo)
+    return MatmulIntensity(flops, bytes_moved, intensity, limit)
+
+
+@derived
+def mlp(bytes_per_value=2, reread_intermediates=False) -> MLPIntensity:
+    """Gated MLP on B×T tokens: U = X·Wup, G = X·Wgate, Y = (act(G)·U)·Wdown.
+
+    Counts the three matmuls as the lecture does: read X and the three D×F
+    weights, write U, G and Y. The lecture does not count reading U and G back
+    for the elementwise product; `reread_intermediates=True` adds those reads.
+
+    Examples:
+        >>> mlp().flops
+        6*B*D*F*T
+        >>> mlp().limit
+        B*T
+    """
+    size = positive("bytes_per_value", bytes_per_value)
+    tokens = B * T
+    flops = 3 * 2 * tokens * D * F
+    values = tokens * D + 3 * D * F + 2 * tokens * F + tokens * D
+    if reread_intermediates:
+        values += 2 * tokens * F
+    bytes_moved = sp.expand(size * values)
+    intensity = _ratio(flops, bytes_moved)
+    limit = sp.factor(sp.limit(intensity.subs({D: c * tokens, F: c * tokens}), c, sp.oo))
+    return MLPIntensity(flops, bytes_moved, intensity, limit, limit.subs(T, 1))
+
+
+@derived
+def attention(group_size=1, bytes_per_value=2) -> AttentionIntensity:
+    """Attention with FlashAttention: Q (B×T×D) against K, V (B×S×D/G each).
+
+    FLOPs are Q·Kᵀ plus softmax(A)·V, 2·B·S·T·D each. Bytes read Q and K, V
+    and write the output; with `group_size` G query heads per KV head (GQA),
+    K and V are G times smaller. G = 1 is the lecture's multi-head attention.
+
+    Examples:
+        >>> attention().intensity
+        S*T/(S + T)
+        >>> attention().generate_limit
+        1
+        >>> attention(group_size=8).generate_limit
+        8
+    """
+    group = positive_int("group_size", group_size)
+    size = positive("bytes_per_value", bytes_per_value)
+    flops = 2 * B * S * T * D + 2 * B * S * T * D  # Q·Kᵀ, then softmax(A)·V
+    kv_values = 2 * B * S * D / group  # K and V
+    bytes_moved = size * (B * T * D + kv_values + B * T * D)  # read Q and KV, write output
+    intensity = _ratio(flops, bytes_moved)
+    generate = sp.factor(intensity.subs(T, 1))
+    return AttentionIntensity(
+        group_size=group,
+        flops=flops,
+        bytes=sp.factor(bytes_moved),
+        intensity=intensity,
+        prefill=sp.factor(intensity.subs(T, S)),
+        generate=generate,
+        generate_limit=sp.limit(generate, S, sp.oo),
+    )
+
+
+@derived
+def lecture_claims() -> Claims:
+    """What lecture 10 asserts about intensity, each checked against the derivations above."""
+    ridge = H100_SXM.ridge
+    first_compute_limited_batch = sp.floor(ridge) + 1
+    mha, gqa = attention(), attention(group_size=G)
+    return Claims((
+        Claim(("Matmul: intensity tends to the batch size", "矩阵乘法：算术强度趋于批大小"),
+              matmul().limit, "==", B, r"\lim I_{\text{matmul}}"),
+        Claim(("H100 SXM accelerator intensity ≈ 295", "H100 SXM的加速器强度约为295"),
+              sp.Integer(round(ridge)), "==", 295, r"\operatorname{round}(I^{*})"),
+        Claim(("Matmul is compute-limited iff B > 295", "矩阵乘法当且仅当B > 295时计算受限"),
+              first_compute_limited_batch, "==", 296, r"\min\{B \in \mathbb{N} : B > I^{*}\}"),
+        Claim(("Matrix-vector (B = 1): intensity below 1", "矩阵-向量乘（B = 1）：算术强度小于1"),
+              matmul().intensity.subs(B, 1), "<", 1, r"I_{\text{matmul}}\big|_{B=1}"),
+        Claim(("MLP: intensity tends to B·T", "MLP：算术强度趋于B·T"),
+              mlp().limit, "==", B * T, r"\lim I_{\text{MLP}}"),
+        Claim(("MLP limit unchanged when U and G are re-read", "计入回读U和G后MLP的极限不变"),
+              mlp(reread_intermediates=True).limit, "==", B * T, r"\lim I'_{\text{MLP}}"),
+        Claim(("Attention intensity is S·T/(S + T)", "注意力的算术强度为S·T/(S + T)"),
+              mha.intensity, "==", S * T / (S + T), r"I_{\text{attn}}"),
+        Claim(("Attention, prefill: S/2", "注意力，预填充：S/2"),
+              mha.prefill, "==", S / 2, r"I_{\text{prefill}}"),
+        Claim(("Attention, generation: below 1", "注意力，生成：小于1"),
+              mha.generate, "<", 1, r"I_{\text{generate}}"),
+        Claim(("Attention intensity does not depend on B", "注意力的算术强度与B无关"),
+              sp.diff(mha.intensity, B), "==", 0, r"\partial I_{\text{attn}} / \partial B"),
+        Claim(("GQA, generation: tends to G, not 1", "GQA，生成：趋于G而不是1"),
+              gqa.generate_limit, "==", G, r"\lim_{S\to\infty} I_{\text{generate}}"),
+        Claim(("GQA, generation: still below G", "GQA，生成：仍小于G"),
+              gqa.generate, "<", G, r"I_{\text{generate}}"),
+    ))

@@ -1,0 +1,75 @@
+"""How exact results become page content: LaTeX, Markdown tables, source listings.
+
+Everything a page prints goes through here, so formatting rules live in one place.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections.abc import Iterable, Sequence
+
+import sympy as sp
+
+
+def latex(value) -> str:
+    """LaTeX for an expression, a number or a relation; strings pass through."""
+    if isinstance(value, str):
+        return value
+    return sp.latex(value)
+
+
+def equations(rows: Iterable[tuple[str, object]]) -> str:
+    """A display block of aligned equations, `lhs = rhs`, for arithmatex.
+
+    Examples:
+        >>> from derivations.symbols import B
+        >>> print(equations([("I", B)]))
+        <BLANKLINE>
+        $$
+        \\begin{aligned}
+        I &= B
+        \\end{aligned}
+        $$
+        <BLANKLINE>
+    """
+    lines = " \\\\\n".join(f"{lhs} &= {latex(rhs)}" for lhs, rhs in rows)
+    return f"\n$$\n\\begin{{aligned}}\n{lines}\n\\end{{aligned}}\n$$\n"
+
+
+def decimal(value, digits: int = 4) -> str:
+    """An exact number shown as a decimal with `digits` significant digits.
+
+    Examples:
+        >>> decimal(sp.Rational(19780, 67))
+        '295.2'
+        >>> decimal(989 * 10**12)
+        '9.89 \\\\times 10^{14}'
+    """
+    number = float(value)
+    text = f"{number:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa} \\times 10^{{{int(exponent)}}}"
+    return text
+
+
+def math(value) -> str:
+    """Inline math for a table cell."""
+    return f"${latex(value)}$"
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A Markdown table, surrounded by blank lines."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n" + "\n".join(lines) + "\n"
+
+
+def source(*objects) -> str:
+    """The real source of functions or classes, as a fenced Python block.
+
+    Code pages print this so that what they show is what ran.
+    """
+    parts = [textwrap.dedent(inspect.getsource(inspect.unwrap(obj))).strip() for obj in objects]
+    return "\n```python\n" + "\n\n\n".join(parts) + "\n```\n"

@@ -1,0 +1,65 @@
+"""The lecture's letters, defined once, all positive, with their meanings.
+
+Every derivation, page and test takes its symbols from here: a `Symbol("B")`
+made anywhere else would be a different symbol and would never cancel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+B, S, T, D, F, N, K, H, L, V, G = sp.symbols("B S T D F N K H L V G", positive=True)
+c = sp.Symbol("c", positive=True)  # helper constant for limits: D = c*B, c -> oo
+
+
+@dataclass(frozen=True)
+class Notation:
+    symbol: sp.Symbol
+    en: str
+    zh: str
+
+
+NOTATION: tuple[Notation, ...] = (
+    Notation(B, "batch size: sequences decoded together", "批大小：同时处理的序列数"),
+    Notation(S, "tokens conditioned on (length of the KV cache)", "被条件化的词元数（KV缓存的长度）"),
+    Notation(T, "tokens processed in this step (T = S in prefill, 1 in generation)",
+             "本步处理的词元数（预填充时T = S，生成时为1）"),
+    Notation(D, "model (residual stream) dimension, D = N·H", "模型维度（残差流宽度），D = N·H"),
+    Notation(F, "MLP hidden dimension (F = 4D in the lecture)", "MLP隐藏层维度（课上取F = 4D）"),
+    Notation(N, "number of query heads", "查询头数"),
+    Notation(K, "number of key/value heads (K = N for MHA, 1 for MQA)", "键值头数（MHA时K = N，MQA时为1）"),
+    Notation(H, "head dimension (not the hidden size)", "每个头的维度（不是隐藏层大小）"),
+    Notation(L, "number of layers", "层数"),
+    Notation(V, "vocabulary size", "词表大小"),
+    Notation(G, "query heads per KV head, G = N/K", "每个KV头对应的查询头数，G = N/K"),
+    Notation(c, "helper constant for limits (D = c·B, c → ∞)", "求极限用的辅助常数（D = c·B，c → ∞）"),
+)
+
+# Bytes per stored value. Definitions, not derivations.
+DTYPE_BYTES: dict[str, sp.Rational] = {
+    "fp32": sp.Integer(4),
+    "bf16": sp.Integer(2),
+    "fp16": sp.Integer(2),
+    "fp8": sp.Integer(1),
+    "int8": sp.Integer(1),
+    "int4": sp.Rational(1, 2),
+}
+
+
+def dtype_bytes(name: str) -> sp.Rational:
+    """Bytes per value of a dtype, exactly.
+
+    Examples:
+        >>> dtype_bytes("int4")
+        1/2
+        >>> dtype_bytes("fp64")
+        Traceback (most recent call last):
+        ...
+        ValueError: dtype must be one of fp32, bf16, fp16, fp8, int8, int4; got 'fp64'
+    """
+    try:
+        return DTYPE_BYTES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"dtype must be one of {', '.join(DTYPE_BYTES)}; got {name!r}") from None
