@@ -24,6 +24,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "source": ("Source", "来源"),
     "datasheet": ("datasheet", "数据手册"),
     "operation": ("Operation", "运算"),
+    "sizes": ("Sizes", "规模"),
     "intensity": ("Arithmetic intensity", "算术强度"),
     "regime": ("Regime", "受限类型"),
     "compute_limited": ("compute-limited", "计算受限"),

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from . import render
+from .glossary import term
 from .validate import positive
 
 
@@ -67,3 +69,30 @@ def accelerator(name: str) -> Accelerator:
         if name in (key, value.name):
             return value
     raise ValueError(f"accelerator {name!r} is unknown; known: {', '.join(by_key)}")
+
+
+def accelerator_table(lang: str = "en", accelerators=ACCELERATORS) -> str:
+    """Peak compute, bandwidth, capacity and ridge point, each with its source."""
+    header = [term(key, lang) for key in
+              ("accelerator", "flops_per_s", "hbm_bytes_per_s", "hbm_bytes", "ridge", "source")]
+    rows = (
+        [
+            item.name,
+            f"${render.decimal(item.flops_per_s)}$",
+            f"${render.decimal(item.hbm_bytes_per_s)}$",
+            f"${render.decimal(item.hbm_bytes)}$",
+            f"${render.decimal(item.ridge)}$",
+            f"[{term('datasheet', lang)}]({item.source})",
+        ]
+        for item in accelerators
+    )
+    return render.table(header, rows)
+
+
+def ridge_equation(item: Accelerator = H100_SXM) -> str:
+    """The accelerator intensity as a display equation, exact and rounded."""
+    return render.equations([(
+        r"I^{*} = \frac{\text{FLOP/s}}{\text{bytes/s}}",
+        rf"\frac{{{render.decimal(item.flops_per_s)}}}{{{render.decimal(item.hbm_bytes_per_s)}}}"
+        rf" = {render.latex(item.ridge)} \approx {render.decimal(item.ridge)}",
+    )])

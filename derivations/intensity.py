@@ -13,6 +13,7 @@ import sympy as sp
 from . import render
 from .cache import derived
 from .claims import Claim, Claims
+from .glossary import check_lang, term
 from .hardware import H100_SXM
 from .symbols import B, D, F, G, S, T, c
 from .validate import positive, positive_int
@@ -97,11 +98,11 @@ def matmul(bytes_per_value=2) -> MatmulIntensity:
 
 @derived
 def mlp(bytes_per_value=2, reread_intermediates=False) -> MLPIntensity:
-    """Gated MLP on B×T tokens: U = X·Wup, G = X·Wgate, Y = (act(G)·U)·Wdown.
+    """Gated MLP on B·T tokens: up = X·Wup, gate = X·Wgate, Y = (act(gate)·up)·Wdown.
 
     Counts the three matmuls as the lecture does: read X and the three D×F
-    weights, write U, G and Y. The lecture does not count reading U and G back
-    for the elementwise product; `reread_intermediates=True` adds those reads.
+    weights, write up, gate and Y. The lecture does not count reading up and
+    gate back for the elementwise product; `reread_intermediates=True` adds them.
 
     Examples:
         >>> mlp().flops
@@ -172,7 +173,7 @@ def lecture_claims() -> Claims:
               matmul().intensity.subs(B, 1), "<", 1, r"I_{\text{matmul}}\big|_{B=1}"),
         Claim(("MLP: intensity tends to B·T", "MLP：算术强度趋于B·T"),
               mlp().limit, "==", B * T, r"\lim I_{\text{MLP}}"),
-        Claim(("MLP limit unchanged when U and G are re-read", "计入回读U和G后MLP的极限不变"),
+        Claim(("MLP limit unchanged when the up and gate outputs are re-read", "计入回读上投影和门控输出后MLP的极限不变"),
               mlp(reread_intermediates=True).limit, "==", B * T, r"\lim I'_{\text{MLP}}"),
         Claim(("Attention intensity is S·T/(S + T)", "注意力的算术强度为S·T/(S + T)"),
               mha.intensity, "==", S * T / (S + T), r"I_{\text{attn}}"),
@@ -187,3 +188,58 @@ def lecture_claims() -> Claims:
         Claim(("GQA, generation: still below G", "GQA，生成：仍小于G"),
               gqa.generate, "<", G, r"I_{\text{generate}}"),
     ))
+
+
+@dataclass(frozen=True)
+class Example:
+    """One operation at concrete sizes, placed against an accelerator's ridge point."""
+
+    label: tuple[str, str]
+    limit_of: str  # LaTeX naming which expression was evaluated
+    sizes: dict
+    intensity: sp.Expr
+
+
+@dataclass(frozen=True)
+class Regimes:
+    ridge: sp.Expr
+    examples: tuple[Example, ...]
+
+    def to_markdown(self, lang: str = "en") -> str:
+        column = ("en", "zh").index(check_lang(lang))
+        header = [term("operation", lang), term("sizes", lang), term("intensity", lang), term("regime", lang)]
+        rows = []
+        for example in self.examples:
+            sizes = ",\\ ".join(f"{render.latex(symbol)} = {value}" for symbol, value in example.sizes.items())
+            limited = "compute_limited" if example.intensity > self.ridge else "memory_limited"
+            rows.append([
+                example.label[column],
+                f"${sizes}$",
+                f"${example.limit_of} = {render.decimal(example.intensity)}$",
+                term(limited, lang),
+            ])
+        return render.table(header, rows)
+
+
+@derived
+def regimes(accelerator=H100_SXM, batch=64, large_batch=512, context=1024, group_size=8) -> Regimes:
+    """Typical inference operations evaluated at concrete sizes against `accelerator.ridge`."""
+    sizes = {name: positive_int(name, value) for name, value in
+             (("batch", batch), ("large_batch", large_batch), ("context", context), ("group_size", group_size))}
+    mha, gqa = attention(), attention(group_size=sizes["group_size"])
+    examples = (
+        Example(("Matrix-vector", "矩阵-向量乘"), r"\lim I_{\text{matmul}}", {B: 1}, matmul().limit.subs(B, 1)),
+        Example(("MLP, generation", "MLP，生成"), r"\lim I_{\text{MLP}}", {B: sizes["batch"], T: 1},
+                mlp().limit.subs({B: sizes["batch"], T: 1})),
+        Example(("MLP, generation", "MLP，生成"), r"\lim I_{\text{MLP}}", {B: sizes["large_batch"], T: 1},
+                mlp().limit.subs({B: sizes["large_batch"], T: 1})),
+        Example(("MLP, prefill", "MLP，预填充"), r"\lim I_{\text{MLP}}", {B: 1, T: sizes["context"]},
+                mlp().limit.subs({B: 1, T: sizes["context"]})),
+        Example(("Attention, prefill (MHA)", "注意力，预填充（MHA）"), r"I_{\text{attn}}", {S: sizes["context"]},
+                mha.prefill.subs(S, sizes["context"])),
+        Example(("Attention, generation (MHA)", "注意力，生成（MHA）"), r"I_{\text{attn}}", {S: sizes["context"]},
+                mha.generate.subs(S, sizes["context"])),
+        Example(("Attention, generation (GQA)", "注意力，生成（GQA）"), r"I_{\text{attn}}",
+                {S: sizes["context"], G: sizes["group_size"]}, gqa.generate.subs(S, sizes["context"])),
+    )
+    return Regimes(accelerator.ridge, examples)

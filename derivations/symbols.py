@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from . import render
+from .glossary import LANGS, check_lang, term
+
 B, S, T, D, F, N, K, H, L, V, G = sp.symbols("B S T D F N K H L V G", positive=True)
 c = sp.Symbol("c", positive=True)  # helper constant for limits: D = c*B, c -> oo
 
@@ -24,17 +27,17 @@ class Notation:
 NOTATION: tuple[Notation, ...] = (
     Notation(B, "batch size: sequences decoded together", "批大小：同时处理的序列数"),
     Notation(S, "tokens conditioned on (length of the KV cache)", "被条件化的词元数（KV缓存的长度）"),
-    Notation(T, "tokens processed in this step (T = S in prefill, 1 in generation)",
-             "本步处理的词元数（预填充时T = S，生成时为1）"),
-    Notation(D, "model (residual stream) dimension, D = N·H", "模型维度（残差流宽度），D = N·H"),
-    Notation(F, "MLP hidden dimension (F = 4D in the lecture)", "MLP隐藏层维度（课上取F = 4D）"),
+    Notation(T, "tokens processed in this step ($T = S$ in prefill, $T = 1$ in generation)",
+             "本步处理的词元数（预填充时$T = S$，生成时$T = 1$）"),
+    Notation(D, "model (residual stream) dimension, $D = N H$", "模型维度（残差流宽度），$D = N H$"),
+    Notation(F, "MLP hidden dimension ($F = 4D$ in the lecture)", "MLP隐藏层维度（课上取$F = 4D$）"),
     Notation(N, "number of query heads", "查询头数"),
-    Notation(K, "number of key/value heads (K = N for MHA, 1 for MQA)", "键值头数（MHA时K = N，MQA时为1）"),
+    Notation(K, "number of key/value heads ($K = N$ for MHA, $K = 1$ for MQA)", "键值头数（MHA时$K = N$，MQA时$K = 1$）"),
     Notation(H, "head dimension (not the hidden size)", "每个头的维度（不是隐藏层大小）"),
     Notation(L, "number of layers", "层数"),
     Notation(V, "vocabulary size", "词表大小"),
-    Notation(G, "query heads per KV head, G = N/K", "每个KV头对应的查询头数，G = N/K"),
-    Notation(c, "helper constant for limits (D = c·B, c → ∞)", "求极限用的辅助常数（D = c·B，c → ∞）"),
+    Notation(G, "query heads per KV head, $G = N / K$", "每个KV头对应的查询头数，$G = N / K$"),
+    Notation(c, "helper constant for limits ($D = cB$, $c \\to \\infty$)", "求极限用的辅助常数（$D = cB$，$c \\to \\infty$）"),
 )
 
 # Bytes per stored value. Definitions, not derivations.
@@ -63,3 +66,29 @@ def dtype_bytes(name: str) -> sp.Rational:
         return DTYPE_BYTES[name]
     except (KeyError, TypeError):
         raise ValueError(f"dtype must be one of {', '.join(DTYPE_BYTES)}; got {name!r}") from None
+
+
+def notation_table(lang: str = "en", only: str | None = None) -> str:
+    """The table of symbols from `NOTATION`; `only` lists the names to keep, e.g. "B S T".
+
+    Examples:
+        >>> print(notation_table("en", only="B"))
+        <BLANKLINE>
+        | Symbol | Meaning |
+        |---|---|
+        | $B$ | batch size: sequences decoded together |
+        <BLANKLINE>
+    """
+    column = LANGS.index(check_lang(lang))
+    names = set(only.split()) if only else {item.symbol.name for item in NOTATION}
+    unknown = names - {item.symbol.name for item in NOTATION}
+    if unknown:
+        raise ValueError(f"only names unknown symbols: {', '.join(sorted(unknown))}")
+    rows = ([render.math(item.symbol), (item.en, item.zh)[column]] for item in NOTATION if item.symbol.name in names)
+    return render.table([term("symbol", lang), term("meaning", lang)], rows)
+
+
+def dtype_table(lang: str = "en") -> str:
+    """Bytes per value of each dtype, from `DTYPE_BYTES`."""
+    rows = ([f"`{name}`", render.math(size)] for name, size in DTYPE_BYTES.items())
+    return render.table([term("dtype", lang), term("bytes_per_value", lang)], rows)
