@@ -16,12 +16,23 @@ COMPUTED: Counter[str] = Counter()
 
 
 def derived(func):
-    """Cache `func` on its bound arguments (defaults filled in) and count misses."""
+    """Cache `func` on its bound arguments (defaults filled in) and count each call computed.
+
+    Examples:
+        >>> @derived
+        ... def square(x=3):
+        ...     return x * x
+        >>> square(), square(3), square(x=3)
+        (9, 9, 9)
+        >>> COMPUTED["square(x=3)"]
+        1
+    """
     signature = inspect.signature(func)
 
     @functools.cache
     def compute(arguments: tuple):
-        COMPUTED[func.__qualname__] += 1
+        call = ", ".join(f"{name}={value!r}" for name, value in arguments)
+        COMPUTED[f"{func.__qualname__}({call})"] += 1
         return func(**dict(arguments))
 
     @functools.wraps(func)

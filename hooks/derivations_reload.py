@@ -41,5 +41,5 @@ def on_pre_build(config):
 def on_post_build(config):
     cache = sys.modules.get("derivations.cache")
     if cache is not None and cache.COMPUTED:
-        counts = ", ".join(f"{name}×{count}" for name, count in sorted(cache.COMPUTED.items()))
+        counts = "; ".join(f"{call}×{count}" for call, count in sorted(cache.COMPUTED.items()))
         log.info(f"derivations computed: {counts}")

@@ -22,10 +22,11 @@ class BlockFailed(SuperFencesException, PluginError):
 
 class RaiseOnFailedBlock(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if not message.startswith("Execution of "):
+        message = record.getMessage()  # "markdown_exec: Execution of python code block 'id' exited ..."
+        if "Execution of " not in message:
             return
         headline, _, details = message.partition("\n")
+        headline = headline[headline.index("Execution of "):]
         raise BlockFailed(f"{_current_page['src']}: {headline}\n{details.strip()}")
 
 

@@ -1,0 +1,89 @@
+"""Every page has its twin, with the same anchors and the same executed blocks."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+import yaml
+
+from conftest import DOCS, ROOT
+from pages import LANGS, blocks, headings, page_names, source
+
+PAGES = page_names()
+
+
+def test_pages_found():
+    assert {"index", "notation", "lecture-10/code-intensity", "lecture-10/theory-intensity"} <= set(PAGES)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_both_languages(name):
+    missing = [lang for lang in LANGS if not (DOCS / f"{name}.{lang}.md").is_file()]
+    assert not missing, f"{name} has no {', '.join(missing)} version"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_heading_has_an_explicit_id(name):
+    for lang in LANGS:
+        bare = [title for _, title, anchor in headings(source(name, lang)) if not anchor]
+        assert not bare, f"{name}.{lang}.md: headings without {{ #id }}: {bare}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_twins_have_the_same_anchors(name):
+    en, zh = ([(level, anchor) for level, _, anchor in headings(source(name, lang))] for lang in LANGS)
+    assert en == zh
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_twins_run_the_same_blocks(name):
+    en, zh = (blocks(source(name, lang)) for lang in LANGS)
+    assert en == zh
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_blocks_are_named_pointers(name):
+    """Each block has a unique id and is imports plus one print: no logic in pages."""
+    found = blocks(source(name, "en"))
+    ids = [block_id for block_id, _ in found]
+    assert all(ids), f"{name}: a block has no id"
+    assert len(ids) == len(set(ids)), f"{name}: duplicate block ids {ids}"
+    for block_id, code in found:
+        statements = ast.parse(code).body
+        imports = [s for s in statements if isinstance(s, (ast.Import, ast.ImportFrom))]
+        assert statements[: len(imports)] == imports, f"{name}#{block_id}: imports first"
+        rest = statements[len(imports):]
+        assert len(rest) == 1, f"{name}#{block_id}: one printed call, found {len(rest)} statements"
+        call = rest[0].value if isinstance(rest[0], ast.Expr) else None
+        assert isinstance(call, ast.Call) and getattr(call.func, "id", "") == "print", f"{name}#{block_id}"
+        modules = {s.module for s in imports if isinstance(s, ast.ImportFrom)}
+        assert all(module.startswith("derivations") for module in modules), f"{name}#{block_id}: {modules}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_chinese_prose_has_no_space_between_han_and_latin(name):
+    """House style: 用$h$组, not 用 $h$ 组 (full-width text needs no padding)."""
+    prose = re.sub(r"^```.*?^```$", "", source(name, "zh"), flags=re.M | re.S)
+    prose = re.sub(r"^\|.*$", "", prose, flags=re.M)  # tables align with spaces
+    prose = re.sub(r"^(#+ )[\d.]+ ", r"\1", prose, flags=re.M)  # "## 3.1 标题" numbering
+    spaced = re.findall(r"[\u4e00-\u9fff] +[A-Za-z0-9$`]|[A-Za-z0-9$`] +[\u4e00-\u9fff]", prose)
+    assert not spaced, spaced[:5]
+
+
+def test_nav_lists_every_page_and_translates_every_title():
+    config = yaml.load((ROOT / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)
+    titles, paths = [], []
+
+    def walk(items):
+        for item in items:
+            for title, value in item.items():
+                titles.append(title)
+                walk(value) if isinstance(value, list) else paths.append(value[: -len(".md")])
+
+    walk(config["nav"])
+    assert sorted(paths) == PAGES
+    i18n = next(plugin["i18n"] for plugin in config["plugins"] if isinstance(plugin, dict) and "i18n" in plugin)
+    zh = next(language for language in i18n["languages"] if language["locale"] == "zh")
+    assert set(titles) <= set(zh["nav_translations"]), set(titles) - set(zh["nav_translations"])
