@@ -39,6 +39,13 @@ def derived(func):
     def wrapper(*args, **kwargs):
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
-        return compute(tuple(bound.arguments.items()))
+        arguments = tuple(bound.arguments.items())
+        try:
+            hash(arguments)
+        except TypeError:  # unhashable input: let the function's own checks reject it
+            return func(**bound.arguments)
+        if any(isinstance(value, bool) for _, value in arguments):
+            return func(**bound.arguments)  # True == 1 would otherwise hit the cached 1
+        return compute(arguments)
 
     return wrapper

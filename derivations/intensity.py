@@ -170,7 +170,7 @@ def lecture_claims() -> Claims:
         Claim(("Matmul is compute-limited iff B > 295", "矩阵乘法当且仅当B > 295时计算受限"),
               first_compute_limited_batch, "==", 296, r"\min\{B \in \mathbb{N} : B > I^{*}\}"),
         Claim(("Matrix-vector (B = 1): intensity below 1", "矩阵-向量乘（B = 1）：算术强度小于1"),
-              matmul().intensity.subs(B, 1), "<", 1, r"I_{\text{matmul}}\big|_{B=1}"),
+              matmul().intensity.subs(B, 1), "<", 1, r"I_{\text{matmul}}\,\big\vert_{B=1}"),
         Claim(("MLP: intensity tends to B·T", "MLP：算术强度趋于B·T"),
               mlp().limit, "==", B * T, r"\lim I_{\text{MLP}}"),
         Claim(("MLP limit unchanged when the up and gate outputs are re-read", "计入回读上投影和门控输出后MLP的极限不变"),

@@ -61,6 +61,10 @@ def math(value) -> str:
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A Markdown table, surrounded by blank lines."""
+    rows = [list(row) for row in rows]
+    for cell in [*header, *(cell for row in rows for cell in row)]:
+        if "|" in cell:  # would split the cell, even inside math: write \vert instead
+            raise ValueError(f"table cell contains '|': {cell!r}")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n" + "\n".join(lines) + "\n"

@@ -27,10 +27,10 @@ def positive(name: str, value) -> sp.Expr:
     """
     if isinstance(value, bool) or value is None or isinstance(value, str):
         raise ValueError(f"{name} must be a positive number, got {value!r}")
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    if isinstance(value, (float, sp.Float)):
+        if not math.isfinite(float(value)):
             raise ValueError(f"{name} must be a finite number, got {value!r}")
-        value = sp.Rational(repr(value))
+        value = sp.Rational(repr(float(value)))  # float() first: numpy's repr is "np.float64(…)"
     elif isinstance(value, Fraction):
         value = sp.Rational(value.numerator, value.denominator)
     elif isinstance(value, Integral):
@@ -54,6 +54,7 @@ def positive_int(name: str, value) -> sp.Expr:
         ValueError: group_size must be a positive integer, got 2.5
     """
     checked = positive(name, value)
-    if checked.is_number and not checked.is_integer:
+    whole_number = checked.is_number and checked.is_integer
+    if not (whole_number or isinstance(checked, sp.Symbol)):
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return checked

@@ -1,0 +1,137 @@
+"""Measure the site's speed on this machine: cold build, rebuilds under `mkdocs serve`,
+time in derivations, and bytes per page. Prints a Markdown table for the README.
+
+    uv run python scripts/benchmark.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+sys.path.insert(0, str(ROOT / "tests"))
+from pages import blocks, page_names, source  # noqa: E402
+
+
+def cold_build(site: Path) -> float:
+    shutil.rmtree(site, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+                   cwd=ROOT, env=ENV, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def derivation_time() -> float:
+    """Run every executed block of every page, in both languages, in one fresh process."""
+    code = "\n".join(body for name in page_names() for lang in ("en", "zh")
+                     for _, body in blocks(source(name, lang)).__iter__()).replace('"<lang>"', '"en"')
+    script = f"import io, contextlib, time\nstart = time.perf_counter()\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+    script += "".join(f"    {line}\n" for line in code.splitlines())
+    script += "print(time.perf_counter() - start)\n"
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=ENV, check=True,
+                            capture_output=True, text=True)
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+class Serve:
+    """`mkdocs serve` in the background, with a way to wait for its next rebuild."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.builds = 0
+        self.condition = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for_build(0, timeout=120)
+
+    def _read(self):
+        for line in self.process.stdout:
+            if "Documentation built in" in line:
+                with self.condition:
+                    self.builds += 1
+                    self.condition.notify_all()
+
+    def wait_for_build(self, seen: int, timeout: float = 60) -> None:
+        with self.condition:
+            if not self.condition.wait_for(lambda: self.builds > seen, timeout):
+                raise TimeoutError("mkdocs serve did not rebuild")
+
+    def rebuild_after(self, path: Path, addition: str) -> float:
+        """Seconds from an edit of `path` to the end of the rebuild it triggers; then undo it."""
+        original = path.read_text("utf-8")
+        seen = self.builds
+        start = time.perf_counter()
+        path.write_text(original + addition, "utf-8")
+        try:
+            self.wait_for_build(seen)
+            return time.perf_counter() - start
+        finally:
+            seen = self.builds
+            path.write_text(original, "utf-8")
+            self.wait_for_build(seen)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def page_weight(site: Path, page: str) -> tuple[int, int]:
+    """Bytes of a page's HTML plus the scripts and stylesheets it loads: raw and gzipped."""
+    html_path = site / page / "index.html"
+    html = html_path.read_text("utf-8")
+    files = [html_path]
+    for reference in re.findall(r'<(?:script|link)\b[^>]*?(?:src|href)="([^"#?]+\.(?:js|css))', html):
+        files.append((html_path.parent / reference).resolve())
+    raw = sum(path.stat().st_size for path in files)
+    zipped = sum(len(gzip.compress(path.read_bytes())) for path in files)
+    return raw, zipped
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    site = Path(tempfile.mkdtemp()) / "site"
+
+    cold = [cold_build(site) for _ in range(args.runs)]
+    derivations = [derivation_time() for _ in range(args.runs)]
+    serve = Serve()
+    try:
+        prose = [serve.rebuild_after(ROOT / "docs/lecture-10/theory-intensity.en.md", "\nEdited.\n")
+                 for _ in range(args.runs)]
+        derivation = [serve.rebuild_after(ROOT / "derivations/render.py", "\n# edited\n")
+                      for _ in range(args.runs)]
+    finally:
+        serve.stop()
+    raw, zipped = page_weight(site, "lecture-10/code-intensity")
+
+    median = statistics.median
+    print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs.\n")
+    print("| measure | seconds |\n|---|---|")
+    print(f"| cold `mkdocs build --strict` (both languages) | {median(cold):.1f} |")
+    print(f"| all executed blocks of all pages, both languages, fresh process | {median(derivations):.1f} |")
+    print(f"| rebuild under `mkdocs serve` after a prose edit | {median(prose):.1f} |")
+    print(f"| rebuild under `mkdocs serve` after a derivation edit | {median(derivation):.1f} |")
+    print(f"\nLecture code page with its scripts and styles: {raw / 1e6:.2f} MB raw, "
+          f"{zipped / 1e6:.2f} MB gzipped (MathJax fonts load on demand, not counted).")
+
+
+if __name__ == "__main__":
+    main()
