@@ -142,7 +142,8 @@ def attention(group_size=1, bytes_per_value=2) -> AttentionIntensity:
     size = positive("bytes_per_value", bytes_per_value)
     flops = 2 * B * S * T * D + 2 * B * S * T * D  # Q·Kᵀ, then softmax(A)·V
     kv_values = 2 * B * S * D / group  # K and V
-    bytes_moved = size * (B * T * D + kv_values + B * T * D)  # read Q and KV, write output
+    # read Q, K and V; write the output
+    bytes_moved = size * (B * T * D + kv_values + B * T * D)
     intensity = _ratio(flops, bytes_moved)
     generate = sp.factor(intensity.subs(T, 1))
     return AttentionIntensity(
@@ -165,27 +166,27 @@ def lecture_claims() -> Claims:
     return Claims((
         Claim(("Matmul: intensity tends to the batch size", "矩阵乘法：算术强度趋于批大小"),
               matmul().limit, "==", B, r"\lim I_{\text{matmul}}"),
-        Claim(("H100 SXM accelerator intensity ≈ 295", "H100 SXM的加速器强度约为295"),
+        Claim(("H100 SXM accelerator intensity $\\approx 295$", "H100 SXM的加速器强度约为$295$"),
               sp.Integer(round(ridge)), "==", 295, r"\operatorname{round}(I^{*})"),
-        Claim(("Matmul is compute-limited iff B > 295", "矩阵乘法当且仅当B > 295时计算受限"),
+        Claim(("Matmul is compute-limited iff $B > 295$", "矩阵乘法当且仅当$B > 295$时计算受限"),
               first_compute_limited_batch, "==", 296, r"\min\{B \in \mathbb{N} : B > I^{*}\}"),
-        Claim(("Matrix-vector (B = 1): intensity below 1", "矩阵-向量乘（B = 1）：算术强度小于1"),
+        Claim(("Matrix-vector ($B = 1$): intensity below 1", "矩阵-向量乘（$B = 1$）：算术强度小于1"),
               matmul().intensity.subs(B, 1), "<", 1, r"I_{\text{matmul}}\,\big\vert_{B=1}"),
-        Claim(("MLP: intensity tends to B·T", "MLP：算术强度趋于B·T"),
+        Claim(("MLP: intensity tends to $B T$", "MLP：算术强度趋于$B T$"),
               mlp().limit, "==", B * T, r"\lim I_{\text{MLP}}"),
         Claim(("MLP limit unchanged when the up and gate outputs are re-read", "计入回读上投影和门控输出后MLP的极限不变"),
               mlp(reread_intermediates=True).limit, "==", B * T, r"\lim I'_{\text{MLP}}"),
-        Claim(("Attention intensity is S·T/(S + T)", "注意力的算术强度为S·T/(S + T)"),
+        Claim(("Attention intensity is $S T / (S + T)$", "注意力的算术强度为$S T / (S + T)$"),
               mha.intensity, "==", S * T / (S + T), r"I_{\text{attn}}"),
-        Claim(("Attention, prefill: S/2", "注意力，预填充：S/2"),
+        Claim(("Attention, prefill: $S / 2$", "注意力，预填充：$S / 2$"),
               mha.prefill, "==", S / 2, r"I_{\text{prefill}}"),
         Claim(("Attention, generation: below 1", "注意力，生成：小于1"),
               mha.generate, "<", 1, r"I_{\text{generate}}"),
-        Claim(("Attention intensity does not depend on B", "注意力的算术强度与B无关"),
+        Claim(("Attention intensity does not depend on $B$", "注意力的算术强度与$B$无关"),
               sp.diff(mha.intensity, B), "==", 0, r"\partial I_{\text{attn}} / \partial B"),
-        Claim(("GQA, generation: tends to G, not 1", "GQA，生成：趋于G而不是1"),
+        Claim(("GQA, generation: tends to $G$, not 1", "GQA，生成：趋于$G$而不是1"),
               gqa.generate_limit, "==", G, r"\lim_{S\to\infty} I_{\text{generate}}"),
-        Claim(("GQA, generation: still below G", "GQA，生成：仍小于G"),
+        Claim(("GQA, generation: still below $G$", "GQA，生成：仍小于$G$"),
               gqa.generate, "<", G, r"I_{\text{generate}}"),
     ))
 
