@@ -59,13 +59,23 @@ class Claim:
 
     def to_row(self, lang: str) -> list[str]:
         symbol = {"==": "=", "<": "<", ">": ">"}[self.relation]
-        derived = render.latex(self.derived)
+        equals, derived = _show(self.derived)
         return [
             self.label[("en", "zh").index(check_lang(lang))],
-            f"${self.name} = {derived}$" if self.name else f"${derived}$",
-            f"${symbol} {render.latex(self.claimed)}$",
+            f"${self.name} {equals} {derived}$" if self.name else f"${derived}$",
+            f"${symbol} {_show(self.claimed)[1]}$",
             "✓",
         ]
+
+
+def _show(value) -> tuple[str, str]:
+    """(relation, LaTeX) for a value: long integers grouped, fractions as rounded decimals."""
+    value = sp.sympify(value)
+    if value.is_Integer and abs(value) >= 10_000:
+        return "=", render.integer(value)
+    if value.is_Rational and not value.is_Integer:
+        return r"\approx", render.decimal(value)
+    return "=", render.latex(value)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,17 @@ TERMS: dict[str, tuple[str, str]] = {
     "compute_limited": ("compute-limited", "计算受限"),
     "memory_limited": ("memory-limited", "内存受限"),
     "group_size": ("Query heads per KV head", "每个KV头的查询头数"),
+    "model": ("Model", "模型"),
+    "kv_heads": ("KV heads", "KV头数"),
+    "memory_gb": ("Memory (GB)", "显存占用（GB）"),
+    "latency_ms": ("Latency per step (ms)", "每步时延（毫秒）"),
+    "tokens_per_s": ("Throughput (tokens/s)", "吞吐（词元/秒）"),
+    "fits": ("Fits in HBM", "能否放下"),
+    "yes": ("yes", "能"),
+    "no": ("no", "不能"),
+    "formula_params": ("Lecture's formula", "课上公式"),
+    "norm_params": ("Formula + norm weights", "公式加归一化权重"),
+    "published_params": ("Published count", "公开参数量"),
 }
 
 

@@ -12,7 +12,7 @@ import sympy as sp
 
 from . import render
 from .glossary import term
-from .validate import positive
+from .validate import lookup, positive
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,31 @@ class Accelerator:
         return self.flops_per_s / self.hbm_bytes_per_s
 
 
-H100_SXM = Accelerator(
-    name="NVIDIA H100 SXM 80GB",
-    flops_per_s=989 * 10**12,  # the datasheet's 1979 TFLOP/s assumes 2:4 sparsity
-    hbm_bytes_per_s=3_350 * 10**9,
-    hbm_bytes=80 * 10**9,
-    source="https://resources.nvidia.com/en-us-tensor-core/nvidia-tensor-core-gpu-datasheet",
-)
+_NVIDIA_H100 = "https://resources.nvidia.com/en-us-tensor-core/nvidia-tensor-core-gpu-datasheet"
+_NVIDIA_H200 = "https://www.nvidia.com/en-us/data-center/h200/"
+_NVIDIA_HGX = "https://www.nvidia.com/en-us/data-center/hgx/"
+_NVIDIA_A100 = "https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/a100/pdf/nvidia-a100-datasheet-us-nvidia-1758950-r4-web.pdf"
+_GOOGLE_TPU = "https://cloud.google.com/tpu/docs/"
+_AMD_MI300X = "https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html"
 
-ACCELERATORS: tuple[Accelerator, ...] = (H100_SXM,)
+# NVIDIA quotes tensor-core peaks "with sparsity"; every figure here is half of that, dense.
+H100_SXM = Accelerator("NVIDIA H100 SXM 80GB", 989 * 10**12, 3_350 * 10**9, 80 * 10**9, _NVIDIA_H100)
+H100_PCIE = Accelerator("NVIDIA H100 PCIe 80GB", 756 * 10**12, 2_000 * 10**9, 80 * 10**9, _NVIDIA_H100)
+H100_NVL = Accelerator("NVIDIA H100 NVL 94GB", 835 * 10**12, 3_900 * 10**9, 94 * 10**9, _NVIDIA_H100)
+H200_SXM = Accelerator("NVIDIA H200 SXM 141GB", 989 * 10**12, 4_800 * 10**9, 141 * 10**9, _NVIDIA_H200)
+# HGX B200: 4.5 PFLOP/s bf16 with sparsity, 8 TB/s and 180 GB usable HBM3e per GPU (192 GB physical).
+B200 = Accelerator("NVIDIA B200 (HGX)", 2_250 * 10**12, 8_000 * 10**9, 180 * 10**9, _NVIDIA_HGX)
+A100_SXM_80GB = Accelerator("NVIDIA A100 SXM 80GB", 312 * 10**12, 2_039 * 10**9, 80 * 10**9, _NVIDIA_A100)
+A100_40GB = Accelerator("NVIDIA A100 40GB", 312 * 10**12, 1_555 * 10**9, 40 * 10**9, _NVIDIA_A100)
+# Google's per-chip tables: v5e 197 TFLOP/s, 16 GB, 819 GB/s; v5p 459, 95 GB, 2765 GB/s; v6e 918, 32 GB, 1640 GB/s.
+TPU_V5E = Accelerator("Google TPU v5e", 197 * 10**12, 819 * 10**9, 16 * 10**9, _GOOGLE_TPU + "v5e")
+TPU_V5P = Accelerator("Google TPU v5p", 459 * 10**12, 2_765 * 10**9, 95 * 10**9, _GOOGLE_TPU + "v5p")
+TPU_V6E = Accelerator("Google TPU v6e (Trillium)", 918 * 10**12, 1_640 * 10**9, 32 * 10**9, _GOOGLE_TPU + "v6e")
+MI300X = Accelerator("AMD Instinct MI300X", 1_307_400 * 10**9, 5_300 * 10**9, 192 * 10**9, _AMD_MI300X)
+
+ACCELERATORS: tuple[Accelerator, ...] = (
+    H100_SXM, H100_PCIE, H100_NVL, H200_SXM, B200, A100_SXM_80GB, A100_40GB, TPU_V5E, TPU_V5P, TPU_V6E, MI300X,
+)
 
 
 def accelerator(name: str) -> Accelerator:
@@ -62,13 +78,9 @@ def accelerator(name: str) -> Accelerator:
         >>> accelerator("H100")
         Traceback (most recent call last):
         ...
-        ValueError: accelerator 'H100' is unknown; known: H100_SXM
+        ValueError: accelerator 'H100' is unknown; known: H100_SXM, H100_PCIE, H100_NVL, H200_SXM, B200, A100_SXM_80GB, A100_40GB, TPU_V5E, TPU_V5P, TPU_V6E, MI300X
     """
-    by_key = {key: value for key, value in globals().items() if isinstance(value, Accelerator)}
-    for key, value in by_key.items():
-        if name in (key, value.name):
-            return value
-    raise ValueError(f"accelerator {name!r} is unknown; known: {', '.join(by_key)}")
+    return lookup("accelerator", name, globals(), Accelerator)
 
 
 def accelerator_table(lang: str = "en", accelerators=ACCELERATORS) -> str:

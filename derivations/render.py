@@ -54,6 +54,16 @@ def decimal(value, digits: int = 4) -> str:
     return text
 
 
+def integer(value) -> str:
+    """An exact integer with thin-space-free thousands separators, for LaTeX.
+
+    Examples:
+        >>> integer(13015864320)
+        '13{,}015{,}864{,}320'
+    """
+    return f"{int(value):,}".replace(",", "{,}")
+
+
 def math(value) -> str:
     """Inline math for a table cell."""
     return f"${latex(value)}$"

@@ -15,6 +15,10 @@ from .glossary import LANGS, check_lang, term
 
 B, S, T, D, F, N, K, H, L, V, G = sp.symbols("B S T D F N K H L V G", positive=True)
 c = sp.Symbol("c", positive=True)  # helper constant for limits: D = c*B, c -> oo
+# Memory model of decoding (lecture 10, "throughput and latency").
+bandwidth = sp.Symbol("beta", positive=True)  # HBM bytes/s available to the model
+param_bytes = sp.Symbol("b_w", positive=True)  # bytes per weight
+kv_bytes = sp.Symbol("b_kv", positive=True)  # bytes per cached key or value
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,9 @@ NOTATION: tuple[Notation, ...] = (
     Notation(V, "vocabulary size", "词表大小"),
     Notation(G, "query heads per KV head, $G = N / K$", "每个KV头对应的查询头数，$G = N / K$"),
     Notation(c, "helper constant for limits ($D = cB$, $c \\to \\infty$)", "求极限用的辅助常数（$D = cB$，$c \\to \\infty$）"),
+    Notation(bandwidth, "memory bandwidth available to the model (bytes/s)", "模型可用的显存带宽（字节/秒）"),
+    Notation(param_bytes, "bytes per weight (2 in bf16)", "每个权重的字节数（bf16为2）"),
+    Notation(kv_bytes, "bytes per cached key or value (2 in bf16)", "每个缓存键或值的字节数（bf16为2）"),
 )
 
 # Bytes per stored value. Definitions, not derivations.

@@ -58,3 +58,12 @@ def positive_int(name: str, value) -> sp.Expr:
     if not (whole_number or isinstance(checked, sp.Symbol)):
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return checked
+
+
+def lookup(kind: str, name: str, namespace: dict, cls: type):
+    """Find a constant of type `cls` in `namespace` by its Python name or its `.name`."""
+    by_key = {key: value for key, value in namespace.items() if isinstance(value, cls)}
+    for key, value in by_key.items():
+        if name in (key, value.name):
+            return value
+    raise ValueError(f"{kind} {name!r} is unknown; known: {', '.join(by_key)}")
