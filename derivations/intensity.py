@@ -166,7 +166,7 @@ def lecture_claims() -> Claims:
     return Claims((
         Claim(("Matmul: intensity tends to the batch size", "矩阵乘法：算术强度趋于批大小"),
               matmul().limit, "==", B, r"\lim I_{\text{matmul}}"),
-        Claim(("H100 SXM accelerator intensity $\\approx 295$", "H100 SXM的加速器强度约为$295$"),
+        Claim(("H100 SXM accelerator intensity $\\approx 295$", "H100 SXM的加速器算术强度约为$295$"),
               sp.Integer(round(ridge)), "==", 295, r"\operatorname{round}(I^{*})"),
         Claim(("Matmul is compute-limited iff $B > 295$", "矩阵乘法当且仅当$B > 295$时计算受限"),
               first_compute_limited_batch, "==", 296, r"\min\{B \in \mathbb{N} : B > I^{*}\}"),
@@ -174,7 +174,7 @@ def lecture_claims() -> Claims:
               matmul().intensity.subs(B, 1), "<", 1, r"I_{\text{matmul}}\,\big\vert_{B=1}"),
         Claim(("MLP: intensity tends to $B T$", "MLP：算术强度趋于$B T$"),
               mlp().limit, "==", B * T, r"\lim I_{\text{MLP}}"),
-        Claim(("MLP limit unchanged when the up and gate outputs are re-read", "计入回读上投影和门控输出后MLP的极限不变"),
+        Claim(("MLP limit unchanged when the up and gate outputs are re-read", "计入上投影和门控输出的回读后，MLP的极限不变"),
               mlp(reread_intermediates=True).limit, "==", B * T, r"\lim I'_{\text{MLP}}"),
         Claim(("Attention intensity is $S T / (S + T)$", "注意力的算术强度为$S T / (S + T)$"),
               mha.intensity, "==", S * T / (S + T), r"I_{\text{attn}}"),
