@@ -29,8 +29,8 @@ class Notation:
 
 
 NOTATION: tuple[Notation, ...] = (
-    Notation(B, "batch size: sequences decoded together", "批大小：同时处理的序列数"),
-    Notation(S, "tokens conditioned on (length of the KV cache)", "被条件化的词元数（KV缓存的长度）"),
+    Notation(B, "batch size: sequences decoded together", "批大小：一起解码的序列数"),
+    Notation(S, "tokens conditioned on (length of the KV cache)", "作为条件的词元数（即KV缓存的长度）"),
     Notation(T, "tokens processed in this step ($T = S$ in prefill, $T = 1$ in generation)",
              "本步处理的词元数（预填充时$T = S$，生成时$T = 1$）"),
     Notation(D, "model (residual stream) dimension, $D = N H$", "模型维度（残差流宽度），$D = N H$"),
@@ -42,9 +42,9 @@ NOTATION: tuple[Notation, ...] = (
     Notation(V, "vocabulary size", "词表大小"),
     Notation(G, "query heads per KV head, $G = N / K$", "每个KV头对应的查询头数，$G = N / K$"),
     Notation(c, "helper constant for limits ($D = cB$, $c \\to \\infty$)", "求极限用的辅助常数（$D = cB$，$c \\to \\infty$）"),
-    Notation(bandwidth, "memory bandwidth available to the model (bytes/s)", "模型可用的显存带宽（字节/秒）"),
+    Notation(bandwidth, "memory bandwidth available to the model (bytes/s)", "模型可用的内存带宽（字节/秒）"),
     Notation(param_bytes, "bytes per weight (2 in bf16)", "每个权重的字节数（bf16为2）"),
-    Notation(kv_bytes, "bytes per cached key or value (2 in bf16)", "每个缓存键或值的字节数（bf16为2）"),
+    Notation(kv_bytes, "bytes per cached key or value (2 in bf16)", "缓存中每个键或值的字节数（bf16为2）"),
 )
 
 # Bytes per stored value. Definitions, not derivations.
