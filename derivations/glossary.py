@@ -41,6 +41,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "formula_params": ("Lecture's formula", "课上公式"),
     "norm_params": ("Formula + norm weights", "公式加归一化权重"),
     "published_params": ("Published count", "公开参数量"),
+    "cost_ratio": ("Draft/target cost ratio", "草稿模型与目标模型的单步成本比"),
+    "token": ("Token", "词元"),
+    "observed": ("Observed frequency", "观测频率"),
+    "draws": ("Samples drawn", "采样次数"),
 }
 
 

@@ -1,0 +1,278 @@
+"""Speculative sampling (lecture 10; Leviathan et al. 2211.17192, Chen et al. 2302.01318).
+
+A draft model p proposes a token x; the target model q accepts it with
+probability min(1, q(x)/p(x)); on rejection a token is drawn from the residual
+max(q − p, 0), normalised. The output is distributed exactly as q. This module
+proves that symbolically, derives the expected tokens per target call and the
+speedup, and implements the sampler so a seeded simulation can check it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from . import render
+from .cache import derived
+from .claims import Claim, Claims
+from .glossary import term
+from .validate import positive, positive_int
+
+alpha = sp.Symbol("alpha", positive=True)  # acceptance rate: P(a draft token is accepted)
+gamma = sp.Symbol("gamma", positive=True, integer=True)  # draft tokens per target call
+cost_ratio = sp.Symbol("c", positive=True)  # cost of one draft step / one target step
+
+# Chen et al. (arXiv 2302.01318), Chinchilla 70B target, 4 draft tokens: reported range.
+CHEN_SPEEDUPS = (sp.Rational("1.92"), sp.Rational("2.46"))
+
+
+# ---- exactness ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TwoTokenProof:
+    """The lecture's case: vocabulary {A, B}, the draft over-proposes A (p > q)."""
+
+    p_a: sp.Expr
+    q_a: sp.Expr
+    output_a: sp.Expr
+    output_b: sp.Expr
+
+    def to_markdown(self) -> str:
+        p, q = render.latex(self.p_a), render.latex(self.q_a)
+        return render.equations([
+            (r"P(\text{out} = A)",
+             rf"\underbrace{{{p}}}_{{\text{{draft }} A}} \cdot \underbrace{{\tfrac{{{q}}}{{{p}}}}}_{{\text{{accept}}}}"
+             rf" = {render.latex(self.output_a)}"),
+            (r"P(\text{out} = B)",
+             rf"\underbrace{{(1 - {p})}}_{{\text{{draft }} B\text{{, accepted}}}}"
+             rf" + \underbrace{{{p} \left(1 - \tfrac{{{q}}}{{{p}}}\right)}}_{{\text{{reject }} A \text{{, resample }} B}}"
+             rf" = {render.latex(self.output_b)}"),
+        ])
+
+
+@derived
+def two_token_proof() -> TwoTokenProof:
+    """P(out = A) = q and P(out = B) = 1 − q when the draft puts more mass on A.
+
+    Examples:
+        >>> two_token_proof().output_b
+        1 - q
+    """
+    p, q = sp.symbols("p q", positive=True)
+    # A is drafted with p and kept with q/p. B (q_B > p_B) is always kept, and the
+    # residual max(q - p, 0) has all its mass on B, so every rejection yields B.
+    output_a = sp.simplify(p * (q / p))
+    output_b = sp.simplify((1 - p) * 1 + p * (1 - q / p) * 1)
+    return TwoTokenProof(p, q, output_a, output_b)
+
+
+@dataclass(frozen=True)
+class GeneralProof:
+    """Any vocabulary: the output probability of token x, written with m_i = min(p_i, q_i)."""
+
+    accept_total: sp.Expr  # P(the draft is accepted) = sum of m_i
+    residual_total: sp.Expr  # sum of max(q_i - p_i, 0)
+    output: sp.Expr  # P(out = x) before simplification
+    simplified: sp.Expr  # ... and after: q_x
+    cases_checked: int  # sign patterns of p - q checked exhaustively for a small vocabulary
+
+    def to_markdown(self) -> str:
+        return render.equations([
+            (r"\max(q_i - p_i, 0)", r"q_i - m_i, \quad m_i = \min(p_i, q_i)"),
+            (r"P(\text{accept})", self.accept_total),
+            (r"\textstyle\sum_i q_i", "1"),
+            (r"\textstyle\sum_i \max(q_i - p_i, 0)", self.residual_total),
+            (r"P(\text{out} = x)", self.output),
+            ("", self.simplified),
+        ])
+
+
+@derived
+def general_proof(vocabulary_for_cases=3) -> GeneralProof:
+    """Exactness for a vocabulary of n tokens with symbolic probabilities.
+
+    P(out = x) = P(draft x, accept) + P(reject) · residual(x)
+               = m_x + (1 − Σ m_i) · (q_x − m_x) / Σ (q_i − m_i) = q_x,
+    since Σ q_i = 1. The pointwise step max(q − p, 0) = q − min(p, q) is checked in
+    both orders of p and q, and the whole statement again by brute force over every
+    sign pattern of p − q for a vocabulary of `vocabulary_for_cases` tokens.
+
+    Examples:
+        >>> general_proof().simplified
+        q[x]
+    """
+    n, i, x = sp.symbols("n i x", positive=True, integer=True)
+    m, q = sp.IndexedBase("m"), sp.IndexedBase("q")
+    accept = sp.Sum(m[i], (i, 1, n))
+    residual = sp.Sum(q[i], (i, 1, n)) - accept
+    output = m[x] + (1 - accept) * (q[x] - m[x]) / residual
+    total_q = sp.Sum(q[i], (i, 1, n))
+    simplified = sp.simplify(output.subs(total_q, 1))
+
+    a, b = sp.symbols("a b", positive=True)  # the pointwise identity, both orders
+    for p_value, q_value in ((a + b, a), (a, a + b)):
+        assert sp.Max(q_value - p_value, 0) - (q_value - sp.Min(p_value, q_value)) == 0
+
+    cases = _check_every_sign_pattern(positive_int("vocabulary_for_cases", vocabulary_for_cases))
+    return GeneralProof(accept, residual.subs(total_q, 1), output, simplified, cases)
+
+
+def _check_every_sign_pattern(size: int) -> int:
+    """For each choice of which tokens the draft over-proposes, with symbolic
+    probabilities that respect the choice, the output distribution equals q."""
+    size = int(size)
+    checked = 0
+    for over in itertools.product((True, False), repeat=size):
+        if all(over) or not any(over):
+            continue  # probabilities that sum to 1 cannot all be larger (or all smaller)
+        q = sp.symbols(f"q1:{size + 1}", positive=True)
+        gap = sp.symbols(f"g1:{size + 1}", positive=True)
+        p = [q[j] + gap[j] if over[j] else q[j] - gap[j] for j in range(size)]
+        minimum = [q[j] if over[j] else p[j] for j in range(size)]
+        residual = [0 if over[j] else q[j] - p[j] for j in range(size)]
+        # q sums to 1, and so does p: the over-proposed excess equals the missing mass.
+        normalised = {q[-1]: 1 - sum(q[:-1])}
+        balance = {gap[0]: sp.solve(sum(p) - sum(q), gap[0])[0]}
+        reject = 1 - sum(minimum)
+        for j in range(size):
+            output = minimum[j] + reject * residual[j] / sum(residual)
+            assert sp.simplify((output - q[j]).subs(balance).subs(normalised)) == 0, (over, j)
+        checked += 1
+    return checked
+
+
+# ---- expected tokens and speedup ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExpectedTokens:
+    by_distribution: sp.Expr  # the sum over how many drafts are accepted
+    closed_form: sp.Expr
+    speedup: sp.Expr  # expected tokens per unit of target-model time
+    speedup_limit: sp.Expr  # alpha -> 1
+
+    def to_markdown(self) -> str:
+        return render.equations([
+            (r"\mathbb{E}[\text{tokens per target call}]",
+             r"\sum_{k=0}^{\gamma - 1} (k + 1)\, \alpha^k (1 - \alpha) + (\gamma + 1)\, \alpha^\gamma"),
+            ("", self.closed_form),
+            (r"\text{speedup}", self.speedup),
+            (r"\lim_{\alpha \to 1} \text{speedup}", self.speedup_limit),
+        ])
+
+
+@derived
+def expected_tokens() -> ExpectedTokens:
+    """Tokens produced per target call when each draft is accepted with probability α.
+
+    k drafts are accepted and then one more token comes from the target (a
+    correction or, if all γ were accepted, a bonus token). The speedup divides by
+    the cost of one round, γ draft steps and one target step, in target steps.
+
+    Examples:
+        >>> expected_tokens().closed_form
+        (1 - alpha**(gamma + 1))/(1 - alpha)
+    """
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    distribution = sp.summation((k + 1) * alpha**k * (1 - alpha), (k, 0, gamma - 1)) \
+        + (gamma + 1) * alpha**gamma
+    by_distribution = sp.piecewise_fold(distribution).args[-1].expr  # the alpha != 1 branch
+    closed_form = (1 - alpha ** (gamma + 1)) / (1 - alpha)
+    assert sp.simplify(by_distribution - closed_form) == 0
+    speedup = closed_form / (gamma * cost_ratio + 1)
+    return ExpectedTokens(by_distribution, closed_form, speedup,
+                          sp.factor(sp.limit(speedup, alpha, 1)))
+
+
+@derived
+def speedup_table(alphas=("0.6", "0.7", "0.8", "0.9"), gammas=(1, 2, 3, 4, 5, 6, 8), ratio="0.05"):
+    """Expected speedup for several α and γ at one draft/target cost ratio."""
+    checked_alphas = [positive("alpha", sp.Rational(a)) for a in alphas]
+    for a in checked_alphas:
+        if a >= 1:
+            raise ValueError(f"alpha must be below 1, got {a}")
+    checked_ratio = positive("ratio", sp.Rational(ratio))
+    speedup = expected_tokens().speedup
+    rows = tuple((a, tuple(speedup.subs({alpha: a, gamma: positive_int("gamma", g), cost_ratio: checked_ratio})
+                           for g in gammas)) for a in checked_alphas)
+    return SpeedupTable(tuple(gammas), checked_ratio, rows)
+
+
+@dataclass(frozen=True)
+class SpeedupTable:
+    gammas: tuple[int, ...]
+    ratio: sp.Rational
+    rows: tuple[tuple[sp.Rational, tuple[sp.Expr, ...]], ...]
+
+    def to_markdown(self, lang: str = "en") -> str:
+        header = [f"$\\alpha$ \\ $\\gamma$"] + [f"${g}$" for g in self.gammas]
+        body = []
+        for a, values in self.rows:
+            best = max(values)
+            cells = [f"$\\mathbf{{{render.decimal(v, 3)}}}$" if v == best else f"${render.decimal(v, 3)}$"
+                     for v in values]
+            body.append([f"${render.decimal(a, 2)}$", *cells])
+        note = f"\n{term('cost_ratio', lang)}: $c = {render.decimal(self.ratio, 2)}$\n"
+        return note + render.table(header, body)
+
+
+# ---- the sampler ------------------------------------------------------------------------------
+
+def speculative_sample(p: np.ndarray, q: np.ndarray, rng: np.random.Generator) -> int:
+    """One token by modified rejection sampling: draft from p, keep with min(1, q/p),
+    otherwise draw from the normalised residual max(q − p, 0)."""
+    drafted = rng.choice(len(p), p=p)
+    if rng.random() < min(1.0, q[drafted] / p[drafted]):
+        return int(drafted)
+    residual = np.maximum(q - p, 0.0)
+    return int(rng.choice(len(q), p=residual / residual.sum()))
+
+
+@dataclass(frozen=True)
+class SamplerCheck:
+    draws: int
+    target: tuple[float, ...]
+    observed: tuple[float, ...]
+    tolerance: tuple[float, ...]  # 5 standard errors of a frequency from `draws` samples
+
+    def to_markdown(self, lang: str = "en") -> str:
+        header = [term("token", lang), "$q$", term("observed", lang), "±"]
+        rows = ([f"${i}$", f"${t:.4f}$", f"${o:.4f}$", f"${e:.4f}$"]
+                for i, (t, o, e) in enumerate(zip(self.target, self.observed, self.tolerance)))
+        return f"\n{term('draws', lang)}: ${render.integer(self.draws)}$\n" + render.table(header, rows)
+
+
+@derived
+def sampler_check(draws=20_000, seed=0) -> SamplerCheck:
+    """Sample with `speculative_sample` and compare the frequencies with q."""
+    count = int(positive_int("draws", draws))
+    rng = np.random.default_rng(int(seed))
+    p = np.array([0.5, 0.2, 0.2, 0.1])  # the draft over-proposes token 0
+    q = np.array([0.2, 0.3, 0.1, 0.4])
+    samples = np.fromiter((speculative_sample(p, q, rng) for _ in range(count)), dtype=int, count=count)
+    observed = np.bincount(samples, minlength=len(q)) / count
+    tolerance = 5 * np.sqrt(q * (1 - q) / count)
+    if np.any(np.abs(observed - q) > tolerance):
+        raise AssertionError(f"sampler frequencies {observed} differ from target {q}")
+    return SamplerCheck(count, tuple(q), tuple(observed), tuple(tolerance))
+
+
+@derived
+def lecture_claims() -> Claims:
+    """Speculative sampling's guarantees, checked."""
+    two, general, tokens = two_token_proof(), general_proof(), expected_tokens()
+    q = sp.IndexedBase("q")
+    x = sp.Symbol("x", positive=True, integer=True)
+    return Claims((
+        Claim(("Two tokens: output is $q$", "两个词元：输出服从$q$"), two.output_a, "==", two.q_a,
+              r"P(\text{out} = A)"),
+        Claim(("Any vocabulary: output is $q$", "任意词表：输出服从$q$"), general.simplified, "==", q[x],
+              r"P(\text{out} = x)"),
+        Claim(("Expected tokens: the sum has the closed form", "期望词元数：求和结果与闭式解一致"),
+              sp.simplify(tokens.by_distribution - tokens.closed_form), "==", 0,
+              r"\mathbb{E}_{\text{sum}} - \mathbb{E}_{\text{closed form}}"),
+        Claim(("Perfect draft: $\\gamma + 1$ tokens per call", "草稿完全准确：每次调用得到$\\gamma + 1$个词元"),
+              sp.limit(tokens.closed_form, alpha, 1), "==", gamma + 1, r"\lim_{\alpha \to 1} \mathbb{E}"),
+    ))
