@@ -45,6 +45,18 @@ TERMS: dict[str, tuple[str, str]] = {
     "token": ("Token", "词元"),
     "observed": ("Observed frequency", "观测频率"),
     "draws": ("Samples drawn", "采样次数"),
+    "kv_per_token": ("KV cache per token (KiB)", "每词元KV缓存（KiB）"),
+    "decode_attention_limit": ("Decode attention intensity, $S \\to \\infty$", "解码注意力强度的极限（$S \\to \\infty$）"),
+    "scheme": ("Scheme", "方案"),
+    "values_per_token_layer": ("Values per token per layer", "每词元每层缓存的值"),
+    "kib_per_token": ("KiB per token, bf16", "每词元KiB（bf16）"),
+    "vs_mha": ("Relative to MHA", "相对MHA"),
+    "shape_of": ("Head counts and sizes of {model}.", "头数与维度取自{model}。"),
+    "weights": ("Weights", "权重"),
+    "kv_cache": ("KV cache", "KV缓存"),
+    "param_gb": ("Weights (GB)", "权重（GB）"),
+    "kv_gb": ("KV cache (GB)", "KV缓存（GB）"),
+    "max_batch": ("Largest batch that fits", "能放下的最大批"),
 }
 
 

@@ -198,11 +198,31 @@ def max_batch(model, accelerator, seq_len, chips=1, param_bytes=2, kv_bytes=2) -
     return max(int(sp.floor(room / one.kv_bytes_per_seq)), 0)
 
 
+@dataclass(frozen=True)
+class ThroughputCeiling:
+    symbolic: sp.Expr
+    value: sp.Rational  # tokens/s
+    batch_that_fits: int
+
+    def to_markdown(self) -> str:
+        return render.equations([
+            (r"\lim_{B \to \infty} \text{throughput}", self.symbolic),
+            ("", rf"{render.decimal(self.value)}\ \text{{tokens/s}}"),
+        ])
+
+
 @derived
-def throughput_limit(model, accelerator, seq_len, chips=1, kv_bytes=2) -> sp.Rational:
-    """Tokens/s as the batch grows without bound: bandwidth over one sequence's KV bytes."""
+def throughput_limit(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=LECTURE_SEQ_LEN, chips=1,
+                     kv_bytes=2) -> ThroughputCeiling:
+    """Tokens/s as the batch grows without bound: bandwidth over one sequence's KV bytes.
+
+    Examples:
+        >>> round(throughput_limit().value)
+        3994
+    """
     values = _values(_model(model), _accelerator(accelerator), 1, seq_len, chips, 2, kv_bytes)
-    return formulas().throughput_limit.subs(values)
+    symbolic = formulas().throughput_limit
+    return ThroughputCeiling(symbolic, symbolic.subs(values), max_batch(model, accelerator, seq_len, chips, 2, kv_bytes))
 
 
 # ---- what the pages print ---------------------------------------------------------------
@@ -312,3 +332,50 @@ def lecture_claims() -> Claims:
               sp.Integer(LLAMA2_13B.published_params) - formulas().num_params.subs(LLAMA2_13B.values()),
               "==", ((2 * L + 1) * D).subs(LLAMA2_13B.values()), r"\text{published} - \text{params}"),
     ))
+
+
+@dataclass(frozen=True)
+class QuantizationTable:
+    rows: tuple[tuple[str, str, DecodeStats, int], ...]  # weight dtype, KV dtype, stats, max batch
+
+    def to_markdown(self, lang: str = "en") -> str:
+        header = [term("weights", lang), term("kv_cache", lang), term("param_gb", lang),
+                  term("kv_gb", lang), term("latency_ms", lang), term("tokens_per_s", lang), term("max_batch", lang)]
+        return render.table(header, (
+            [f"`{w}`", f"`{kv}`", _gb(s.param_bytes_total), _gb(s.batch * s.kv_bytes_per_seq),
+             f"${render.decimal(s.latency_s * 1000, 4)}$", f"${render.decimal(s.throughput, 4)}$", f"${biggest}$"]
+            for w, kv, s, biggest in self.rows
+        ))
+
+
+@derived
+def quantization_table(model=LLAMA2_13B, accelerator=H100_SXM, batch=64, seq_len=LECTURE_SEQ_LEN,
+                       pairs=(("bf16", "bf16"), ("int8", "bf16"), ("int8", "int8"), ("int4", "int8"),
+                              ("int4", "int4"))) -> QuantizationTable:
+    """What narrower weights and KV values do to one decoding step and to the largest batch."""
+    return QuantizationTable(tuple(
+        (w, kv, decode(model, accelerator, batch, seq_len, 1, w, kv), max_batch(model, accelerator, seq_len, 1, w, kv))
+        for w, kv in pairs
+    ))
+
+
+@dataclass(frozen=True)
+class MaxBatchTable:
+    models: tuple[Model, ...]
+    seq_lens: tuple[int, ...]
+    batches: tuple[tuple[int, ...], ...]  # one row per model
+
+    def to_markdown(self, lang: str = "en") -> str:
+        header = [term("model", lang), *(f"$S = {render.integer(s)}$" for s in self.seq_lens)]
+        return render.table(header, (
+            [f"{m.name}, $K = {m.K}$", *(f"${b}$" for b in row)] for m, row in zip(self.models, self.batches)
+        ))
+
+
+@derived
+def max_batch_table(model=LLAMA2_13B, accelerator=H100_SXM, kv_heads=(40, 8, 1),
+                    seq_lens=(512, 1024, 2048, 4096, 8192)) -> MaxBatchTable:
+    """The largest batch that fits, by context length, for several KV head counts."""
+    variants = tuple(dataclasses.replace(model, K=k) for k in kv_heads)
+    return MaxBatchTable(variants, tuple(seq_lens),
+                         tuple(tuple(max_batch(m, accelerator, s) for s in seq_lens) for m in variants))

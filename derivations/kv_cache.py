@@ -1,0 +1,150 @@
+"""Size of the KV cache, and what GQA, MQA, MLA, sliding windows and layer sharing do to it.
+
+Per token, every layer caches a key and a value for each KV head: 2·K·H values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from . import render
+from .cache import derived
+from .glossary import term
+from .intensity import attention
+from .models import DEEPSEEK_V2, MISTRAL_7B, MISTRAL_7B_SLIDING_WINDOW, MODELS, MLAModel, Model
+from .symbols import DTYPE_BYTES, H, K, L, N, S, dtype_bytes, kv_bytes
+from .validate import positive_int
+
+window = sp.Symbol("W", positive=True)  # sliding-window length in tokens
+share = sp.Symbol("s", positive=True)  # layers that share one KV cache (cross-layer attention)
+latent = sp.Symbol("C", positive=True)  # MLA latent width
+rope = sp.Symbol("R", positive=True)  # MLA decoupled RoPE key width
+
+
+@dataclass(frozen=True)
+class CacheFormulas:
+    """KV bytes per sequence of S tokens under each scheme."""
+
+    full: sp.Expr
+    sliding_window: sp.Expr
+    cross_layer: sp.Expr
+    latent: sp.Expr
+
+    def to_markdown(self) -> str:
+        return render.equations([
+            (r"\text{KV}_{\text{MHA/GQA/MQA}}", self.full),
+            (r"\text{KV}_{\text{sliding window}}", self.sliding_window),
+            (r"\text{KV}_{\text{cross-layer}}", self.cross_layer),
+            (r"\text{KV}_{\text{MLA}}", self.latent),
+        ])
+
+
+@derived
+def formulas() -> CacheFormulas:
+    """KV bytes per sequence: MHA (K = N), GQA, MQA (K = 1), a window of W tokens,
+    s layers sharing one cache, and MLA's latent of C + R values per token and layer.
+
+    Examples:
+        >>> formulas().sliding_window
+        2*H*K*L*b_kv*Min(S, W)
+    """
+    full = 2 * S * K * H * L * kv_bytes
+    return CacheFormulas(
+        full=full,
+        sliding_window=full.subs(S, sp.Min(S, window)),
+        cross_layer=full.subs(L, L / share),
+        latent=S * (latent + rope) * L * kv_bytes,
+    )
+
+
+def bytes_per_token(model: Model, dtype: str = "bf16") -> sp.Rational:
+    """KV-cache bytes one token adds, over all layers.
+
+    Examples:
+        >>> from derivations.models import LLAMA2_13B
+        >>> bytes_per_token(LLAMA2_13B)
+        819200
+    """
+    values = {**model.values(), S: 1, kv_bytes: dtype_bytes(dtype)}
+    return formulas().full.subs(values)
+
+
+@dataclass(frozen=True)
+class ModelTable:
+    models: tuple[Model, ...]
+
+    def to_markdown(self, lang: str = "en") -> str:
+        header = [term("model", lang), "$L$", "$D$", "$F$", "$N$", "$K$", "$H$", "$V$", "$G$",
+                  *(f"{term('kv_per_token', lang)} `{d}`" for d in ("bf16", "int8", "int4")),
+                  term("decode_attention_limit", lang)]
+        rows = []
+        for m in self.models:
+            sizes = [f"[{m.name}]({m.source})", *(f"${render.integer(getattr(m, f))}$" for f in "LDFNKHV")]
+            kib = [f"${render.decimal(bytes_per_token(m, d) / 1024, 4)}$" for d in ("bf16", "int8", "int4")]
+            limit = attention(group_size=m.G).generate_limit
+            rows.append([*sizes, f"${m.G}$", *kib, f"${render.latex(limit)}$"])
+        return render.table(header, rows)
+
+
+@derived
+def model_table(models=MODELS) -> ModelTable:
+    """Shapes, G, KV bytes per token in three dtypes and the decode attention intensity limit."""
+    return ModelTable(tuple(models))
+
+
+@dataclass(frozen=True)
+class Variants:
+    model: MLAModel
+    rows: tuple[tuple[str, sp.Expr, sp.Rational], ...]  # scheme, values per token per layer, ratio to MHA
+
+    def to_markdown(self, lang: str = "en") -> str:
+        header = [term("scheme", lang), term("values_per_token_layer", lang), term("kib_per_token", lang),
+                  term("vs_mha", lang)]
+        rows = ([name, f"${render.latex(formula)} = {render.integer(value)}$",
+                 f"${render.decimal(value * self.model.L * DTYPE_BYTES['bf16'] / 1024, 4)}$",
+                 f"${render.decimal(value / self.rows[0][2], 3)}$"]
+                for name, formula, value in self.rows)
+        shape = term("shape_of", lang).format(model=f"[{self.model.name}]({self.model.source})")
+        return f"\n{shape}\n" + render.table(header, rows)
+
+
+@derived
+def variants(model=DEEPSEEK_V2, gqa_kv_heads=8) -> Variants:
+    """KV values per token per layer for one model shape under MHA, GQA, MQA and MLA."""
+    kv_heads = positive_int("gqa_kv_heads", gqa_kv_heads)
+    per_layer = 2 * K * H
+    shape = {N: model.N, H: model.H}
+    schemes = (
+        ("MHA", per_layer.subs(K, N), per_layer.subs(K, N).subs(shape)),
+        ("GQA", per_layer, per_layer.subs({K: kv_heads, **shape})),
+        ("MQA", per_layer.subs(K, 1), per_layer.subs(K, 1).subs(shape)),
+        ("MLA", latent + rope, sp.Integer(model.latent + model.rope)),
+    )
+    rows = tuple((f"GQA, $K = {kv_heads}$" if name == "GQA" else name, formula, value)
+                 for name, formula, value in schemes)
+    return Variants(model, rows)
+
+
+@dataclass(frozen=True)
+class WindowRatio:
+    model: Model
+    seq_len: int
+    ratio: sp.Rational
+
+    def to_markdown(self) -> str:
+        return render.equations([(
+            rf"\frac{{\text{{KV}}_{{\text{{sliding window}}}}}}{{\text{{KV}}_{{\text{{full}}}}}}"
+            rf"\Big\vert_{{W = {MISTRAL_7B_SLIDING_WINDOW},\ S = {self.seq_len}}}",
+            self.ratio,
+        )])
+
+
+@derived
+def window_ratio(seq_len=32_768) -> WindowRatio:
+    """The share of the full KV cache that Mistral 7B's sliding window keeps at `seq_len` tokens."""
+    tokens = int(positive_int("seq_len", seq_len))
+    values = {**MISTRAL_7B.values(), window: MISTRAL_7B_SLIDING_WINDOW, kv_bytes: 2, S: tokens}
+    cache = formulas()
+    return WindowRatio(MISTRAL_7B, tokens, sp.simplify(cache.sliding_window.subs(values) / cache.full.subs(values)))
