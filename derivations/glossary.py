@@ -45,7 +45,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "token": ("Token", "词元"),
     "observed": ("Observed frequency", "观测频率"),
     "draws": ("Samples drawn", "采样次数"),
-    "kv_per_token": ("KV cache per token (KiB)", "每词元KV缓存（KiB）"),
+    "kv_per_token": ("KiB per token, {dtype}", "每词元KiB（{dtype}）"),
     "decode_attention_limit": ("Decode attention intensity, $S \\to \\infty$", "解码注意力强度的极限（$S \\to \\infty$）"),
     "scheme": ("Scheme", "方案"),
     "values_per_token_layer": ("Values per token per layer", "每词元每层缓存的值"),

@@ -76,22 +76,40 @@ class ModelTable:
     models: tuple[Model, ...]
 
     def to_markdown(self, lang: str = "en") -> str:
-        header = [term("model", lang), "$L$", "$D$", "$F$", "$N$", "$K$", "$H$", "$V$", "$G$",
-                  *(f"{term('kv_per_token', lang)} `{d}`" for d in ("bf16", "int8", "int4")),
-                  term("decode_attention_limit", lang)]
-        rows = []
-        for m in self.models:
-            sizes = [f"[{m.name}]({m.source})", *(f"${render.integer(getattr(m, f))}$" for f in "LDFNKHV")]
-            kib = [f"${render.decimal(bytes_per_token(m, d) / 1024, 4)}$" for d in ("bf16", "int8", "int4")]
-            limit = attention(group_size=m.G).generate_limit
-            rows.append([*sizes, f"${m.G}$", *kib, f"${render.latex(limit)}$"])
-        return render.table(header, rows)
+        header = [term("model", lang), "$L$", "$D$", "$F$", "$N$", "$K$", "$H$", "$V$", "$G$"]
+        return render.table(header, (
+            [f"[{m.name}]({m.source})", *(f"${render.integer(getattr(m, f))}$" for f in "LDFNKHVG")]
+            for m in self.models
+        ))
 
 
 @derived
 def model_table(models=MODELS) -> ModelTable:
-    """Shapes, G, KV bytes per token in three dtypes and the decode attention intensity limit."""
+    """Each model's shape and its group size G."""
     return ModelTable(tuple(models))
+
+
+@dataclass(frozen=True)
+class CacheTable:
+    models: tuple[Model, ...]
+    dtypes: tuple[str, ...]
+
+    def to_markdown(self, lang: str = "en") -> str:
+        header = [term("model", lang), *(term("kv_per_token", lang).format(dtype=d) for d in self.dtypes),
+                  term("decode_attention_limit", lang)]
+        return render.table(header, (
+            [m.name, *(f"${render.decimal(bytes_per_token(m, d) / 1024, 4)}$" for d in self.dtypes),
+             f"${render.latex(attention(group_size=m.G).generate_limit)}$"]
+            for m in self.models
+        ))
+
+
+@derived
+def cache_table(models=MODELS, dtypes=("bf16", "int8", "int4")) -> CacheTable:
+    """KV-cache KiB per token in several dtypes, and the decode attention intensity limit."""
+    for name in dtypes:
+        dtype_bytes(name)
+    return CacheTable(tuple(models), tuple(dtypes))
 
 
 @dataclass(frozen=True)

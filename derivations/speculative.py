@@ -25,8 +25,6 @@ alpha = sp.Symbol("alpha", positive=True)  # acceptance rate: P(a draft token is
 gamma = sp.Symbol("gamma", positive=True, integer=True)  # draft tokens per target call
 cost_ratio = sp.Symbol("c", positive=True)  # cost of one draft step / one target step
 
-# Chen et al. (arXiv 2302.01318), Chinchilla 70B target, 4 draft tokens: reported range.
-CHEN_SPEEDUPS = (sp.Rational("1.92"), sp.Rational("2.46"))
 
 
 # ---- exactness ----------------------------------------------------------------------------

@@ -45,7 +45,7 @@ class Formulas:
 
     def to_markdown(self) -> str:
         return render.equations([
-            (r"\text{params}", self.num_params),
+            (r"P", self.num_params),
             (r"\text{param bytes}", self.param_bytes_total),
             (r"\text{KV bytes per sequence}", self.kv_bytes_per_seq),
             (r"\text{memory}", self.memory_bytes),
@@ -69,7 +69,7 @@ def formulas() -> Formulas:
     mlp = 3 * D * F * L  # up, gate and down projections
     attention = (2 * D * N * H + 2 * D * K * H) * L  # Wq and Wo; Wk and Wv
     num_params = embeddings + mlp + attention
-    params_total = symbols.param_bytes * num_params
+    params_total = symbols.param_bytes * symbols.params  # P stands for num_params below
     kv_per_seq = symbols.kv_bytes * 2 * S * K * H * L  # a key and a value per token, KV head, layer
     memory = B * kv_per_seq + params_total
     latency = memory / bandwidth
@@ -155,6 +155,7 @@ def _values(shape: Model, device: Accelerator, batch, seq_len, chips, param_byte
         B: _whole("batch", batch),
         S: _whole("seq_len", seq_len),
         bandwidth: _whole("chips", chips) * device.hbm_bytes_per_s,
+        symbols.params: formulas().num_params.subs(shape.values()),
         symbols.param_bytes: _bytes_per_value("param_bytes", param_bytes),
         symbols.kv_bytes: _bytes_per_value("kv_bytes", kv_bytes),
     }
@@ -202,7 +203,6 @@ def max_batch(model, accelerator, seq_len, chips=1, param_bytes=2, kv_bytes=2) -
 class ThroughputCeiling:
     symbolic: sp.Expr
     value: sp.Rational  # tokens/s
-    batch_that_fits: int
 
     def to_markdown(self) -> str:
         return render.equations([
@@ -222,7 +222,7 @@ def throughput_limit(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=LECTURE_SEQ
     """
     values = _values(_model(model), _accelerator(accelerator), 1, seq_len, chips, 2, kv_bytes)
     symbolic = formulas().throughput_limit
-    return ThroughputCeiling(symbolic, symbolic.subs(values), max_batch(model, accelerator, seq_len, chips, 2, kv_bytes))
+    return ThroughputCeiling(symbolic, symbolic.subs(values))
 
 
 # ---- what the pages print ---------------------------------------------------------------
@@ -302,13 +302,31 @@ def param_counts(models=MODELS) -> ParamCounts:
     return ParamCounts(tuple(rows))
 
 
+@dataclass(frozen=True)
+class ParamChange:
+    before: sp.Integer
+    after: sp.Integer
+    kv_heads: tuple[int, int]
+
+    @property
+    def fraction(self) -> sp.Rational:
+        return (self.before - self.after) / self.before
+
+    def to_markdown(self) -> str:
+        old, new = self.kv_heads
+        return render.equations([(
+            rf"\frac{{\text{{params}}_{{K={old}}} - \text{{params}}_{{K={new}}}}}{{\text{{params}}_{{K={old}}}}}",
+            rf"\frac{{{render.integer(self.before)} - {render.integer(self.after)}}}{{{render.integer(self.before)}}}"
+            rf" \approx {render.decimal(self.fraction * 100, 3)}\,\%",
+        )])
+
+
 @derived
-def gqa_param_change(model=LLAMA2_13B, kv_heads=8) -> sp.Rational:
-    """Fraction of the parameters that K = kv_heads removes (num_params contains K)."""
+def gqa_param_change(model=LLAMA2_13B, kv_heads=8) -> ParamChange:
+    """How many parameters K = kv_heads removes: num_params contains K (W_k and W_v)."""
     grouped = dataclasses.replace(model, K=kv_heads)
-    before = formulas().num_params.subs(model.values())
-    after = formulas().num_params.subs(grouped.values())
-    return (before - after) / before
+    count = formulas().num_params
+    return ParamChange(count.subs(model.values()), count.subs(grouped.values()), (model.K, grouped.K))
 
 
 @derived

@@ -19,6 +19,7 @@ c = sp.Symbol("c", positive=True)  # helper constant for limits: D = c*B, c -> o
 bandwidth = sp.Symbol("beta", positive=True)  # HBM bytes/s available to the model
 param_bytes = sp.Symbol("b_w", positive=True)  # bytes per weight
 kv_bytes = sp.Symbol("b_kv", positive=True)  # bytes per cached key or value
+params = sp.Symbol("P", positive=True)  # number of parameters
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ NOTATION: tuple[Notation, ...] = (
     Notation(V, "vocabulary size", "词表大小"),
     Notation(G, "query heads per KV head, $G = N / K$", "每个KV头对应的查询头数，$G = N / K$"),
     Notation(c, "helper constant for limits ($D = cB$, $c \\to \\infty$)", "求极限用的辅助常数（$D = cB$，$c \\to \\infty$）"),
+    Notation(params, "number of parameters", "参数量"),
     Notation(bandwidth, "memory bandwidth available to the model (bytes/s)", "模型可用的内存带宽（字节/秒）"),
     Notation(param_bytes, "bytes per weight (2 in bf16)", "每个权重的字节数（bf16为2）"),
     Notation(kv_bytes, "bytes per cached key or value (2 in bf16)", "缓存中每个键或值的字节数（bf16为2）"),
