@@ -1,0 +1,227 @@
+"""A reader's browser for the tests: the built site on 127.0.0.1, driven in Debian's Chromium.
+
+Playwright's own browser download does not work here, so we launch the system Chromium
+(`CHROMIUM_PATH`, default /usr/bin/chromium). The site is served under the path of its
+`site_url`, as GitHub Pages serves it, so absolute links resolve as they do in production.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+HOST = "127.0.0.1"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+TIMEOUT_MS = 5_000  # any single wait; a page of this site is ready within a second or two
+QUIET_S = 0.15  # no request for this long: the page has stopped loading (chained requests included)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def chromium_missing() -> str | None:
+    """Why the browser cannot run, or None."""
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return None
+    return (
+        f"no Chromium at {CHROMIUM} (install Debian's chromium and fonts-noto-cjk, "
+        "or point CHROMIUM_PATH at a Chromium binary)"
+    )
+
+
+# -- the site, served ----------------------------------------------------------------------
+
+def site_path(site: Path) -> str:
+    """The path part of the site_url the site was built with, e.g. "/" or "/repo/"."""
+    html = (site / "index.html").read_text("utf-8")
+    match = re.search(r'<link rel="canonical" href="([^"]+)"', html)
+    path = urlsplit(match[1]).path if match else "/"
+    return path if path.endswith("/") else path + "/"
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def send_head(self):
+        if not self.path.startswith(self.prefix):  # outside the site's path: GitHub Pages has nothing there
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # the browser left mid-response: fine
+            super().handle_error(request, client_address)
+
+
+class SiteServer:
+    """The built site on 127.0.0.1, on a free port, in a background thread."""
+
+    def __init__(self, site: Path):
+        handler = type("Handler", (_Handler,), {"prefix": site_path(site)})
+        self.httpd = _Server((HOST, 0), functools.partial(handler, directory=str(site)))
+        self.root = f"http://{HOST}:{self.httpd.server_port}{handler.prefix}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="site-server", daemon=True)
+
+    def __enter__(self) -> SiteServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+    def url(self, name: str, lang: str) -> str:
+        """The address of a page: en at <root><name>/, zh at <root>zh/<name>/, index at the root."""
+        prefix = "" if lang == "en" else f"{lang}/"
+        directory = "" if name == "index" else f"{name}/"
+        return f"{self.root}{prefix}{directory}"
+
+
+# -- what a reader would notice --------------------------------------------------------------
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname == HOST
+
+
+class Watch:
+    """Everything that goes wrong on a page: console errors, uncaught exceptions, failed
+    requests, HTTP errors and requests to other hosts (which are blocked, not sent)."""
+
+    def __init__(self, context, page):
+        self.page = page
+        self.problems: list[str] = []
+        self.pending: dict[object, str] = {}
+        self.last_activity = time.monotonic()
+        context.route(lambda url: not is_local(url), self._block)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self._note(f"uncaught exception: {error}"))
+        page.on("request", self._request)
+        page.on("requestfinished", self._finished)
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _block(self, route):
+        self._note(f"request to another host: {route.request.url}")
+        route.abort("blockedbyclient")
+
+    def _note(self, problem: str) -> None:
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def _console(self, message):
+        if message.type == "error":
+            where = message.location.get("url", "")
+            self._note(f"console error: {message.text}" + (f" ({where})" if where else ""))
+
+    def _request(self, request):
+        self.last_activity = time.monotonic()
+        self.pending[request] = request.url
+        if not is_local(request.url):
+            self._note(f"request to another host: {request.url}")
+
+    def _finished(self, request):
+        self.last_activity = time.monotonic()
+        self.pending.pop(request, None)
+
+    def _failed(self, request):
+        self._finished(request)
+        if is_local(request.url):
+            self._note(f"failed request: {request.url} ({request.failure})")
+
+    def _response(self, response):
+        if response.status >= 400:
+            self._note(f"HTTP {response.status}: {response.url}")
+
+    def settle(self, timeout_ms: int = TIMEOUT_MS) -> None:
+        """Wait until the page has stopped loading: nothing in flight and nothing new for a moment.
+
+        The quiet moment covers chains such as the search index, fetched after the page's
+        scripts run, and the search worker's language scripts, imported after the index.
+        """
+        deadline = time.monotonic() + timeout_ms / 1000
+        while self.pending or time.monotonic() - self.last_activity < QUIET_S:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"requests still pending after {timeout_ms} ms: {sorted(self.pending.values())}")
+            self.page.wait_for_timeout(20)
+
+    def reset(self) -> None:
+        self.settle()
+        self.problems.clear()
+
+
+# -- reading a page ----------------------------------------------------------------------------
+
+MATH_JS = r"""async (timeout) => {
+  const startup = window.MathJax?.startup?.promise;
+  const timer = new Promise(resolve => setTimeout(() => resolve("timeout"), timeout));
+  const outcome = startup ? await Promise.race([startup.then(() => "done"), timer]) : "MathJax not loaded";
+  await Promise.race([document.fonts.ready, timer]);
+  const formulas = [...document.querySelectorAll(".arithmatex")];
+  // TeX that MathJax could not parse (an unbalanced brace, say) stays on the page as raw text
+  const raw = e => {
+    const copy = e.cloneNode(true);
+    copy.querySelectorAll("mjx-container").forEach(m => m.remove());
+    return copy.textContent.trim();
+  };
+  return {
+    outcome,
+    formulas: formulas.length,
+    untypeset: formulas.filter(e => !e.querySelector("mjx-container") || raw(e)).map(e => raw(e).slice(0, 80)),
+    errors: [...document.querySelectorAll("mjx-merror")].map(e => e.getAttribute("data-mjx-error") || e.textContent.trim()),
+    // MathJax's noundefined extension typesets an unknown \macro as red text instead of an error
+    undefined: [...document.querySelectorAll("mjx-assistive-mml mtext")].map(e => e.textContent).filter(t => t.startsWith("\\")),
+  };
+}"""
+
+SEARCH_RESULTS_JS = """() => [...document.querySelectorAll(".md-search-result__item a[href]")]
+  .map(a => new URL(a.href).pathname)"""
+
+
+def typeset_math(page) -> dict:
+    """Wait for MathJax's first typeset, then describe every formula on the page."""
+    return page.evaluate(MATH_JS, TIMEOUT_MS)
+
+
+def switch_language(page, lang: str) -> None:
+    """Open the header's language menu and follow the link to `lang`, as a reader would."""
+    page.click(".md-header__option .md-select button")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click(f"a.md-select__link[hreflang={lang}]")
+
+
+def search(page, query: str) -> list[str]:
+    """Type `query` into the search box and return the paths the results link to."""
+    meta = page.locator(".md-search-result__meta")
+    placeholder = meta.text_content().strip()
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.press("End")  # Material reads the query on keyup; fill() alone sends no key event
+    page.wait_for_function(
+        "(placeholder) => document.querySelector('.md-search-result__meta').textContent.trim() !== placeholder",
+        arg=placeholder,
+    )
+    return page.evaluate(SEARCH_RESULTS_JS)
