@@ -24,7 +24,7 @@ def derived(func):
         ...     return x * x
         >>> square(), square(3), square(x=3)
         (9, 9, 9)
-        >>> COMPUTED["square(x=3)"]
+        >>> COMPUTED["cache.square(x=3)"]
         1
     """
     signature = inspect.signature(func)
@@ -32,7 +32,8 @@ def derived(func):
     @functools.cache
     def compute(arguments: tuple):
         call = ", ".join(f"{name}={value!r}" for name, value in arguments)
-        COMPUTED[f"{func.__qualname__}({call})"] += 1
+        module = func.__module__.removeprefix("derivations.")
+        COMPUTED[f"{module}.{func.__qualname__}({call})"] += 1
         return func(**dict(arguments))
 
     @functools.wraps(func)

@@ -57,6 +57,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "param_gb": ("Weights (GB)", "权重（GB）"),
     "kv_gb": ("KV cache (GB)", "KV缓存（GB）"),
     "max_batch": ("Largest batch that fits", "能放下的最大批"),
+    "colon": (": ", "："),
 }
 
 

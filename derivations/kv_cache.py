@@ -67,6 +67,8 @@ def bytes_per_token(model: Model, dtype: str = "bf16") -> sp.Rational:
         >>> bytes_per_token(LLAMA2_13B)
         819200
     """
+    if not isinstance(model, Model):
+        raise ValueError(f"model must be a Model, got {model!r}")
     values = {**model.values(), S: 1, kv_bytes: dtype_bytes(dtype)}
     return formulas().full.subs(values)
 
@@ -115,7 +117,7 @@ def cache_table(models=MODELS, dtypes=("bf16", "int8", "int4")) -> CacheTable:
 @dataclass(frozen=True)
 class Variants:
     model: MLAModel
-    rows: tuple[tuple[str, sp.Expr, sp.Rational], ...]  # scheme, values per token per layer, ratio to MHA
+    rows: tuple[tuple[str, sp.Expr, sp.Integer], ...]  # scheme, its formula, values per token per layer
 
     def to_markdown(self, lang: str = "en") -> str:
         header = [term("scheme", lang), term("values_per_token_layer", lang), term("kib_per_token", lang),
@@ -132,6 +134,8 @@ class Variants:
 def variants(model=DEEPSEEK_V2, gqa_kv_heads=8) -> Variants:
     """KV values per token per layer for one model shape under MHA, GQA, MQA and MLA."""
     kv_heads = positive_int("gqa_kv_heads", gqa_kv_heads)
+    if not kv_heads.is_number or model.N % int(kv_heads):
+        raise ValueError(f"gqa_kv_heads ({gqa_kv_heads}) must be a whole number dividing N ({model.N})")
     per_layer = 2 * K * H
     shape = {N: model.N, H: model.H}
     schemes = (
@@ -140,7 +144,7 @@ def variants(model=DEEPSEEK_V2, gqa_kv_heads=8) -> Variants:
         ("MQA", per_layer.subs(K, 1), per_layer.subs(K, 1).subs(shape)),
         ("MLA", latent + rope, sp.Integer(model.latent + model.rope)),
     )
-    rows = tuple((f"GQA, $K = {kv_heads}$" if name == "GQA" else name, formula, value)
+    rows = tuple((f"GQA $(K = {kv_heads})$" if name == "GQA" else name, formula, value)
                  for name, formula, value in schemes)
     return Variants(model, rows)
 

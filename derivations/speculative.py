@@ -208,11 +208,11 @@ class SpeedupTable:
         header = [f"$\\alpha$ \\ $\\gamma$"] + [f"${g}$" for g in self.gammas]
         body = []
         for a, values in self.rows:
-            best = max(values)
-            cells = [f"$\\mathbf{{{render.decimal(v, 3)}}}$" if v == best else f"${render.decimal(v, 3)}$"
-                     for v in values]
+            shown = [render.decimal(v, 3) for v in values]
+            best = shown[values.index(max(values))]  # ties at the shown precision are all bold
+            cells = [f"$\\mathbf{{{text}}}$" if text == best else f"${text}$" for text in shown]
             body.append([f"${render.decimal(a, 2)}$", *cells])
-        note = f"\n{term('cost_ratio', lang)}: $c = {render.decimal(self.ratio, 2)}$\n"
+        note = f"\n{term('cost_ratio', lang)}{term('colon', lang)}$c = {render.decimal(self.ratio, 2)}$\n"
         return note + render.table(header, body)
 
 
@@ -239,7 +239,7 @@ class SamplerCheck:
         header = [term("token", lang), "$q$", term("observed", lang), "±"]
         rows = ([f"${i}$", f"${t:.4f}$", f"${o:.4f}$", f"${e:.4f}$"]
                 for i, (t, o, e) in enumerate(zip(self.target, self.observed, self.tolerance)))
-        return f"\n{term('draws', lang)}: ${render.integer(self.draws)}$\n" + render.table(header, rows)
+        return f"\n{term('draws', lang)}{term('colon', lang)}${render.integer(self.draws)}$\n" + render.table(header, rows)
 
 
 @derived

@@ -86,7 +86,12 @@ def formulas() -> Formulas:
 
 
 def _bytes_per_value(name: str, value) -> sp.Expr:
-    return dtype_bytes(value) if isinstance(value, str) else positive(name, value)
+    if not isinstance(value, str):
+        return positive(name, value)
+    try:
+        return dtype_bytes(value)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -121,10 +126,6 @@ def decode(model, accelerator, batch, seq_len, chips=1, param_bytes=2, kv_bytes=
         >>> from derivations.hardware import H100_SXM
         >>> decode(LLAMA2_13B, H100_SXM, batch=256, seq_len=1024).fits
         False
-        >>> decode(LLAMA2_13B, H100_SXM, batch=0, seq_len=1024)
-        Traceback (most recent call last):
-        ...
-        ValueError: batch must be positive, got 0
     """
     shape, device = _model(model), _accelerator(accelerator)
     values = _values(shape, device, batch, seq_len, chips, param_bytes, kv_bytes)
@@ -336,12 +337,12 @@ def lecture_claims() -> Claims:
     grouped = dataclasses.replace(LLAMA2_13B, K=8)
     grouped_large = decode(grouped, H100_SXM, 256, LECTURE_SEQ_LEN)
     return Claims((
-        Claim(("$B = 256$ does not fit in 80 GB", "$B = 256$时放不下80 GB显存"),
+        Claim(("$B = 256$ does not fit in 80 GB of HBM", "$B = 256$时80 GB的HBM放不下"),
               large.memory_bytes, ">", large.capacity_bytes, r"\text{memory}"),
         Claim(("$B = 64$ fits", "$B = 64$时放得下"), mid.memory_bytes, "<", mid.capacity_bytes, r"\text{memory}"),
         Claim(("Larger batch: higher latency", "批越大，时延越高"), mid.latency_s, ">", small.latency_s,
               r"\text{latency}_{64}"),
-        Claim(("Larger batch: higher throughput", "批越大，吞吐越高"), mid.throughput, ">", small.throughput,
+        Claim(("Larger batch: higher throughput", "批越大，吞吐量越高"), mid.throughput, ">", small.throughput,
               r"\text{throughput}_{64}"),
         Claim(("With $K = 8$, $B = 256$ fits", "$K = 8$时$B = 256$放得下"),
               grouped_large.memory_bytes, "<", grouped_large.capacity_bytes, r"\text{memory}"),

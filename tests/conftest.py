@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -36,3 +37,11 @@ def site(tmp_path_factory) -> Build:
     build = mkdocs_build(ROOT, tmp_path_factory.mktemp("site"), "--strict")
     assert build.returncode == 0, build.log
     return build
+
+
+def project_copy(destination: Path) -> Path:
+    """A copy of everything the build reads, to break on purpose."""
+    for part in ("docs", "derivations", "hooks", "overrides"):
+        shutil.copytree(ROOT / part, destination / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
+    return destination

@@ -305,8 +305,8 @@ def test_unhashable_argument_raises_value_error():
 
 
 def computed(name: str) -> int:
-    """Misses counted for `name`, whether COMPUTED keys by name or by call ("name(args)")."""
-    return sum(count for key, count in cache.COMPUTED.items() if key == name or key.startswith(name + "("))
+    """Misses counted for `name`: COMPUTED keys each call as "module.name(args)"."""
+    return sum(count for key, count in cache.COMPUTED.items() if key.startswith(f"intensity.{name}("))
 
 
 def test_attention_is_computed_once_per_distinct_arguments():

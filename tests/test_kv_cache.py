@@ -98,8 +98,6 @@ def test_every_model_is_in_the_per_token_list():
     assert [m for m, _ in PER_TOKEN] == list(MODELS)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bytes_per_token() does not check its model: a name or an MLAModel "
-                                       "raises AttributeError, not ValueError (kv_cache.py:62-71)")
 @pytest.mark.parametrize("value", ["LLAMA2_13B", DEEPSEEK_V2, None])
 def test_bytes_per_token_rejects_a_non_model(value):
     with pytest.raises(ValueError, match="model"):
@@ -197,8 +195,6 @@ def test_variants_reject_bad_kv_heads(value):
         kv_cache.variants(gqa_kv_heads=value)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: variants() accepts a KV head count that does not divide N "
-                                       "(kv_cache.py:132-134), which Model rejects")
 @pytest.mark.parametrize("kv_heads", [7, 256])
 def test_variants_reject_kv_heads_not_dividing_n(kv_heads):
     with pytest.raises(ValueError, match="gqa_kv_heads"):

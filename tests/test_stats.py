@@ -260,8 +260,6 @@ def test_decode_rejects_bad_input(changes, name):
         stats.decode(**arguments)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an unknown dtype name raises 'dtype must be one of ...' "
-                                       "without naming param_bytes/kv_bytes (stats.py:88-89)")
 @pytest.mark.parametrize("name", ["param_bytes", "kv_bytes"])
 def test_decode_unknown_dtype_names_the_parameter(name):
     with pytest.raises(ValueError, match=name):
