@@ -22,7 +22,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
-] + (["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] if os.environ.get("NOROUTE") else [])
+]
 TIMEOUT_MS = 5_000  # any single wait; a page of this site is ready within a second or two
 QUIET_S = 0.15  # no request for this long: the page has stopped loading (chained requests included)
 
@@ -116,7 +116,7 @@ class Watch:
         self.problems: list[str] = []
         self.pending: dict[object, str] = {}
         self.last_activity = time.monotonic()
-        if not os.environ.get("NOROUTE"): context.route(lambda url: not is_local(url), self._block)
+        context.route(lambda url: not is_local(url), self._block)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self._note(f"uncaught exception: {error}"))
         page.on("request", self._request)
