@@ -7,6 +7,7 @@ Playwright's own browser download does not work here, so we launch the system Ch
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -204,6 +205,18 @@ SEARCH_RESULTS_JS = """() => [...document.querySelectorAll(".md-search-result__i
 def typeset_math(page) -> dict:
     """Wait for MathJax's first typeset, then describe every formula on the page."""
     return page.evaluate(MATH_JS, TIMEOUT_MS)
+
+
+@contextlib.contextmanager
+def without_math(page):
+    """Skip MathJax on this tab for a while: typesetting is most of a page's load time, and a
+    test about links does not need it (the page-load test checks the math)."""
+    pattern = "**/assets/mathjax/**"
+    page.route(pattern, lambda route: route.abort())
+    try:
+        yield page
+    finally:
+        page.unroute(pattern)
 
 
 def switch_language(page, lang: str) -> None:
