@@ -1,4 +1,9 @@
-"""Shared fixtures: the project root and one strict site build per test session."""
+"""Shared fixtures: the project root, and the site builds of one test session.
+
+Every build a session needs (the strict build of the site, and one per injected
+fault in faults.py) starts in the background when the session starts, two at a
+time, so they overlap the unit tests. Tests that need a build wait for it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
+SITE = "site"  # the name of the clean build, beside the names of faults.FAULTS
 
 
 @dataclass(frozen=True)
@@ -32,16 +40,72 @@ def mkdocs_build(project: Path, site: Path, *extra: str) -> Build:
     return Build(site, result.returncode, result.stdout + result.stderr)
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Build:
-    build = mkdocs_build(ROOT, tmp_path_factory.mktemp("site"), "--strict")
-    assert build.returncode == 0, build.log
-    return build
-
-
 def project_copy(destination: Path) -> Path:
     """A copy of everything the build reads, to break on purpose."""
     for part in ("docs", "derivations", "hooks", "overrides"):
         shutil.copytree(ROOT / part, destination / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
     return destination
+
+
+_pool: ThreadPoolExecutor | None = None
+_builds: dict[str, Future] = {}
+_scratch: Path | None = None
+
+
+def _build(name: str) -> Build:
+    from faults import FAULTS
+
+    if name == SITE:
+        return mkdocs_build(ROOT, _scratch / SITE, "--strict")
+    inject, arguments = FAULTS[name]
+    base = _scratch / name.replace(" ", "-")
+    project = project_copy(base / "project")
+    inject(project)
+    return mkdocs_build(project, base / "site", *arguments)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: by then the builds are done and the CPU is theirs."""
+    items.sort(key=lambda item: item.path.name == "test_browser.py")
+
+
+def pytest_collection_finish(session):
+    """Start the builds the collected tests need, the clean site first."""
+    global _pool, _scratch
+    wanted = {fixture for item in session.items for fixture in getattr(item, "fixturenames", ())}
+    names = []
+    if wanted & {"site", "served"}:
+        names.append(SITE)
+    if "faulty" in wanted:
+        from faults import FAULTS
+
+        names += list(FAULTS)
+    if names:
+        _scratch = Path(tempfile.mkdtemp(prefix="site-builds-"))
+        _pool = ThreadPoolExecutor(max_workers=2)
+        _builds.update({name: _pool.submit(_build, name) for name in names})
+
+
+def pytest_sessionfinish(session):
+    if _pool is not None:
+        _pool.shutdown(cancel_futures=True)
+    if _scratch is not None:
+        shutil.rmtree(_scratch, ignore_errors=True)
+
+
+def background_build(name: str) -> Build:
+    """The result of a build started with the session (started now if it was not)."""
+    if name not in _builds:
+        global _pool, _scratch
+        _scratch = _scratch or Path(tempfile.mkdtemp(prefix="site-builds-"))
+        _pool = _pool or ThreadPoolExecutor(max_workers=2)
+        _builds[name] = _pool.submit(_build, name)
+    return _builds[name].result()
+
+
+@pytest.fixture(scope="session")
+def site() -> Build:
+    build = background_build(SITE)
+    assert build.returncode == 0, build.log
+    return build

@@ -1,64 +1,23 @@
 """Faults the build must catch, each injected into its own copy of the project.
 
-The faulty builds run two at a time in one module-scoped fixture, so the
-module costs a few builds' wall time rather than one build per test.
+The builds start with the test session, in the background (conftest.py), so
+they overlap the unit tests instead of adding their time to the suite's.
 """
 
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from conftest import Build, mkdocs_build, project_copy
-
-
-def append(path: Path, text: str) -> None:
-    path.write_text(path.read_text("utf-8") + text, "utf-8")
-
-
-def break_attention_flops(project: Path) -> None:
-    """The note series' error: count only Q·Kᵀ."""
-    intensity = project / "derivations" / "intensity.py"
-    source = intensity.read_text("utf-8")
-    broken = source.replace(
-        "flops = 2 * B * S * T * D + 2 * B * S * T * D  # Q·Kᵀ, then softmax(A)·V",
-        "flops = 2 * B * S * T * D  # Q·Kᵀ only",
-    )
-    assert broken != source, "the line to break has moved"
-    intensity.write_text(broken, "utf-8")
-
-
-def break_links(project: Path) -> None:
-    append(project / "docs/index.en.md", "\n\nSee [gone](no-such-page.md) and [gone](notation.md#no-such-anchor).\n")
-
-
-FAULTS = {
-    # name: (inject the fault, extra build arguments)
-    "wrong derivation": (break_attention_flops, ()),  # not --strict: the hook stops it anyway
-    "raising block": (lambda p: append(p / "docs/notation.zh.md",
-                                       '\n```python exec="1" id="broken"\nraise ValueError("no")\n```\n'), ()),
-    "missing twin": (lambda p: (p / "docs/notation.zh.md").unlink(), ()),  # not --strict: a hook stops it
-    # A strict build reports every warning before it aborts, so these two share one build;
-    # each test looks for its own fault's message.
-    "broken links": (break_links, ("--strict",)),
-    "reproducible": (lambda p: None, ("--strict",)),  # no fault: a second clean build
-}
+from conftest import Build, background_build
+from faults import FAULTS
 
 
 @pytest.fixture(scope="module")
-def faulty(tmp_path_factory) -> dict[str, Build]:
-    def run(name: str) -> Build:
-        inject, arguments = FAULTS[name]
-        base = tmp_path_factory.mktemp(name.replace(" ", "-"))
-        project = project_copy(base / "project")
-        inject(project)
-        return mkdocs_build(project, base / "site", *arguments)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(FAULTS, pool.map(run, FAULTS)))
+def faulty() -> dict[str, Build]:
+    return {name: background_build(name) for name in FAULTS}
 
 
 def test_a_wrong_derivation_stops_the_build_naming_page_and_block(faulty):

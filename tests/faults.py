@@ -1,0 +1,38 @@
+"""The faults injected into copies of the project, one build each (see conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text("utf-8") + text, "utf-8")
+
+
+def break_attention_flops(project: Path) -> None:
+    """The note series' error: count only Q·Kᵀ."""
+    intensity = project / "derivations" / "intensity.py"
+    source = intensity.read_text("utf-8")
+    broken = source.replace(
+        "flops = 2 * B * S * T * D + 2 * B * S * T * D  # Q·Kᵀ, then softmax(A)·V",
+        "flops = 2 * B * S * T * D  # Q·Kᵀ only",
+    )
+    assert broken != source, "the line to break has moved"
+    intensity.write_text(broken, "utf-8")
+
+
+def break_links(project: Path) -> None:
+    append(project / "docs/index.en.md", "\n\nSee [gone](no-such-page.md) and [gone](notation.md#no-such-anchor).\n")
+
+
+FAULTS = {
+    # name: (inject the fault, extra build arguments)
+    "wrong derivation": (break_attention_flops, ()),  # not --strict: the hook stops it anyway
+    "raising block": (lambda p: append(p / "docs/notation.zh.md",
+                                       '\n```python exec="1" id="broken"\nraise ValueError("no")\n```\n'), ()),
+    "missing twin": (lambda p: (p / "docs/notation.zh.md").unlink(), ()),  # not --strict: a hook stops it
+    # A strict build reports every warning before it aborts, so these two share one build;
+    # each test looks for its own fault's message.
+    "broken links": (break_links, ("--strict",)),
+    "reproducible": (lambda p: None, ("--strict",)),  # no fault: a second clean build
+}
