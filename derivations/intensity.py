@@ -98,11 +98,13 @@ def matmul(bytes_per_value=2) -> MatmulIntensity:
 
 @derived
 def mlp(bytes_per_value=2, reread_intermediates=False) -> MLPIntensity:
-    """Gated MLP on B·T tokens: up = X·Wup, gate = X·Wgate, Y = (act(gate)·up)·Wdown.
+    """Gated MLP on B·T tokens: up = X·Wup, gate = X·Wgate,
+    Y = (act(gate)·up)·Wdown.
 
-    Counts the three matmuls as the lecture does: read X and the three D×F
-    weights, write up, gate and Y. The lecture does not count reading up and
-    gate back for the elementwise product; `reread_intermediates=True` adds them.
+    Counts the three matmuls as the lecture does: read X and the three
+    weights (D·F values each), write up, gate and Y. The lecture does not
+    count reading up and gate back for the elementwise product;
+    `reread_intermediates=True` adds those reads.
 
     Examples:
         >>> mlp().flops
@@ -118,7 +120,8 @@ def mlp(bytes_per_value=2, reread_intermediates=False) -> MLPIntensity:
         values += 2 * tokens * F
     bytes_moved = sp.expand(size * values)
     intensity = _ratio(flops, bytes_moved)
-    limit = sp.factor(sp.limit(intensity.subs({D: c * tokens, F: c * tokens}), c, sp.oo))
+    large = intensity.subs({D: c * tokens, F: c * tokens})
+    limit = sp.factor(sp.limit(large, c, sp.oo))
     return MLPIntensity(flops, bytes_moved, intensity, limit, limit.subs(T, 1))
 
 

@@ -94,9 +94,10 @@ def general_proof(vocabulary_for_cases=3) -> GeneralProof:
 
     P(out = x) = P(draft x, accept) + P(reject) · residual(x)
                = m_x + (1 − Σ m_i) · (q_x − m_x) / Σ (q_i − m_i) = q_x,
-    since Σ q_i = 1. The pointwise step max(q − p, 0) = q − min(p, q) is checked in
-    both orders of p and q, and the whole statement again by brute force over every
-    sign pattern of p − q for a vocabulary of `vocabulary_for_cases` tokens.
+    since Σ q_i = 1. The pointwise step max(q − p, 0) = q − min(p, q) is
+    checked in both orders of p and q, and the whole statement again by
+    brute force over every sign pattern of p − q for a vocabulary of
+    `vocabulary_for_cases` tokens.
 
     Examples:
         >>> general_proof().simplified
@@ -110,12 +111,14 @@ def general_proof(vocabulary_for_cases=3) -> GeneralProof:
     total_q = sp.Sum(q[i], (i, 1, n))
     simplified = sp.simplify(output.subs(total_q, 1))
 
-    a, b = sp.symbols("a b", positive=True)  # the pointwise identity, both orders
-    for p_value, q_value in ((a + b, a), (a, a + b)):
-        assert sp.Max(q_value - p_value, 0) - (q_value - sp.Min(p_value, q_value)) == 0
+    a, b = sp.symbols("a b", positive=True)  # the pointwise step, both orders
+    for p_i, q_i in ((a + b, a), (a, a + b)):
+        assert sp.Max(q_i - p_i, 0) - (q_i - sp.Min(p_i, q_i)) == 0
 
-    cases = _check_every_sign_pattern(positive_int("vocabulary_for_cases", vocabulary_for_cases))
-    return GeneralProof(accept, residual.subs(total_q, 1), output, simplified, cases)
+    size = positive_int("vocabulary_for_cases", vocabulary_for_cases)
+    cases = _check_every_sign_pattern(size)
+    residual_total = residual.subs(total_q, 1)
+    return GeneralProof(accept, residual_total, output, simplified, cases)
 
 
 def _check_every_sign_pattern(size: int) -> int:
@@ -218,9 +221,10 @@ class SpeedupTable:
 
 # ---- the sampler ------------------------------------------------------------------------------
 
-def speculative_sample(p: np.ndarray, q: np.ndarray, rng: np.random.Generator) -> int:
-    """One token by modified rejection sampling: draft from p, keep with min(1, q/p),
-    otherwise draw from the normalised residual max(q − p, 0)."""
+def speculative_sample(p: np.ndarray, q: np.ndarray,
+                       rng: np.random.Generator) -> int:
+    """One token by modified rejection sampling: draft from p, keep it with
+    probability min(1, q/p), else draw from the residual max(q − p, 0)."""
     drafted = rng.choice(len(p), p=p)
     if rng.random() < min(1.0, q[drafted] / p[drafted]):
         return int(drafted)

@@ -69,8 +69,9 @@ def formulas() -> Formulas:
     mlp = 3 * D * F * L  # up, gate and down projections
     attention = (2 * D * N * H + 2 * D * K * H) * L  # Wq and Wo; Wk and Wv
     num_params = embeddings + mlp + attention
-    params_total = symbols.param_bytes * symbols.params  # P stands for num_params below
-    kv_per_seq = symbols.kv_bytes * 2 * S * K * H * L  # a key and a value per token, KV head, layer
+    params_total = symbols.param_bytes * symbols.params  # P is num_params
+    # a key and a value per token, KV head and layer
+    kv_per_seq = symbols.kv_bytes * 2 * S * K * H * L
     memory = B * kv_per_seq + params_total
     latency = memory / bandwidth
     throughput = B / latency
@@ -114,11 +115,12 @@ class DecodeStats:
 
 
 @derived
-def decode(model, accelerator, batch, seq_len, chips=1, param_bytes=2, kv_bytes=2) -> DecodeStats:
+def decode(model, accelerator, batch, seq_len, chips=1, param_bytes=2,
+           kv_bytes=2) -> DecodeStats:
     """The lecture's memory, latency and throughput for one decoding step.
 
-    `model` and `accelerator` are constants (or their names); `chips` accelerators
-    hold the model together, so bandwidth and capacity scale with them.
+    `model` and `accelerator` are constants (or their names); `chips`
+    accelerators hold the model together, so bandwidth and capacity scale.
     `param_bytes` and `kv_bytes` are bytes per value or a dtype name ("int8").
 
     Examples:
@@ -128,7 +130,8 @@ def decode(model, accelerator, batch, seq_len, chips=1, param_bytes=2, kv_bytes=
         False
     """
     shape, device = _model(model), _accelerator(accelerator)
-    values = _values(shape, device, batch, seq_len, chips, param_bytes, kv_bytes)
+    values = _values(shape, device, batch, seq_len, chips, param_bytes,
+                     kv_bytes)
     symbolic = formulas()
     memory = symbolic.memory_bytes.subs(values)
     capacity = int(chips) * device.hbm_bytes

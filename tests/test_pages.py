@@ -87,3 +87,24 @@ def test_nav_lists_every_page_and_translates_every_title():
     i18n = next(plugin["i18n"] for plugin in config["plugins"] if isinstance(plugin, dict) and "i18n" in plugin)
     zh = next(language for language in i18n["languages"] if language["locale"] == "zh")
     assert set(titles) <= set(zh["nav_translations"]), set(titles) - set(zh["nav_translations"])
+
+
+SHOWN = re.compile(r"print\(source\(([\w, ]+)\)\)")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_source_shown_on_a_page_fits_its_box(name):
+    """Listings scroll past 80 columns on a 1280-pixel screen: keep shown code narrower."""
+    import importlib
+    import inspect
+
+    for block_id, code in blocks(source(name, "en")):
+        match = SHOWN.search(code)
+        if not match:
+            continue
+        names = {alias.name: node.module for node in ast.parse(code).body
+                 if isinstance(node, ast.ImportFrom) for alias in node.names}
+        for shown in (part.strip() for part in match[1].split(",")):
+            function = getattr(importlib.import_module(names[shown]), shown)
+            wide = [line for line in inspect.getsource(inspect.unwrap(function)).splitlines() if len(line) > 80]
+            assert not wide, f"{name}#{block_id}: {shown}: {wide}"
