@@ -20,6 +20,12 @@ bandwidth = sp.Symbol("beta", positive=True)  # HBM bytes/s available to the mod
 param_bytes = sp.Symbol("b_w", positive=True)  # bytes per weight
 kv_bytes = sp.Symbol("b_kv", positive=True)  # bytes per cached key or value
 params = sp.Symbol("P", positive=True)  # number of parameters
+# Accelerators as the calculators see them: per-chip peaks, and how many chips hold the model.
+chips = sp.Symbol("n_chips", positive=True)  # accelerators holding the model together
+peak_flops = sp.Symbol("pi", positive=True)  # peak FLOP/s of one chip (pi in the roofline model)
+chip_bandwidth = sp.Symbol("beta_chip", positive=True)  # HBM bytes/s of one chip
+chip_capacity = sp.Symbol("M_chip", positive=True)  # HBM bytes of one chip
+value_bytes = sp.Symbol("b", positive=True)  # bytes per value of a matmul's inputs and output
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,12 @@ NOTATION: tuple[Notation, ...] = (
     Notation(bandwidth, "memory bandwidth available to the model (bytes/s)", "模型可用的内存带宽（字节/秒）"),
     Notation(param_bytes, "bytes per weight (2 in bf16)", "每个权重的字节数（bf16为2）"),
     Notation(kv_bytes, "bytes per cached key or value (2 in bf16)", "缓存中每个键或值的字节数（bf16为2）"),
+    Notation(value_bytes, "bytes per value of a matmul's inputs and output", "矩阵乘法输入与输出中每个值的字节数"),
+    Notation(chips, "accelerators holding the model together", "共同承载模型的加速器数量"),
+    Notation(peak_flops, "peak FLOP/s of one accelerator", "单个加速器的峰值算力（FLOP/s）"),
+    Notation(chip_bandwidth, "HBM bandwidth of one accelerator (bytes/s), $\\beta = n_{chips} \\beta_{chip}$",
+             "单个加速器的HBM带宽（字节/秒），$\\beta = n_{chips} \\beta_{chip}$"),
+    Notation(chip_capacity, "HBM capacity of one accelerator (bytes)", "单个加速器的HBM容量（字节）"),
 )
 
 # Bytes per stored value. Definitions, not derivations.
