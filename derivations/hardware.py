@@ -12,6 +12,7 @@ import sympy as sp
 
 from . import render
 from .glossary import term
+from .symbols import intensity
 from .validate import lookup, positive
 
 
@@ -40,6 +41,18 @@ class Accelerator:
     def ridge(self) -> sp.Rational:
         """FLOPs per byte at which compute and memory time are equal (the accelerator intensity)."""
         return self.flops_per_s / self.hbm_bytes_per_s
+
+    @property
+    def attainable_flops_per_s(self) -> sp.Expr:
+        """The roofline: FLOP/s attainable at arithmetic intensity I, the lower of two roofs.
+
+        Examples:
+            >>> H100_SXM.attainable_flops_per_s.subs(intensity, 1)
+            3350000000000
+            >>> H100_SXM.attainable_flops_per_s.subs(intensity, H100_SXM.ridge) == H100_SXM.flops_per_s
+            True
+        """
+        return sp.Min(self.flops_per_s, intensity * self.hbm_bytes_per_s)
 
 
 _NVIDIA_H100 = "https://resources.nvidia.com/en-us-tensor-core/nvidia-tensor-core-gpu-datasheet"

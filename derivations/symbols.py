@@ -20,6 +20,7 @@ bandwidth = sp.Symbol("beta", positive=True)  # HBM bytes/s available to the mod
 param_bytes = sp.Symbol("b_w", positive=True)  # bytes per weight
 kv_bytes = sp.Symbol("b_kv", positive=True)  # bytes per cached key or value
 params = sp.Symbol("P", positive=True)  # number of parameters
+intensity = sp.Symbol("I", positive=True)  # arithmetic intensity, FLOPs per byte (the roofline's axis)
 # Accelerators as the calculators see them: per-chip peaks, and how many chips hold the model.
 chips = sp.Symbol("n_chips", positive=True)  # accelerators holding the model together
 peak_flops = sp.Symbol("pi", positive=True)  # peak FLOP/s of one chip (pi in the roofline model)
@@ -50,6 +51,8 @@ NOTATION: tuple[Notation, ...] = (
     Notation(G, "query heads per KV head, $G = N / K$", "每个KV头对应的查询头数，$G = N / K$"),
     Notation(c, "helper constant for limits ($D = cB$, $c \\to \\infty$)", "求极限用的辅助常数（$D = cB$，$c \\to \\infty$）"),
     Notation(params, "number of parameters", "参数量"),
+    Notation(intensity, "arithmetic intensity: FLOPs per byte moved to or from HBM",
+             "算术强度：每在HBM读写一个字节所做的浮点运算次数"),
     Notation(bandwidth, "memory bandwidth available to the model (bytes/s)", "模型可用的内存带宽（字节/秒）"),
     Notation(param_bytes, "bytes per weight (2 in bf16)", "每个权重的字节数（bf16为2）"),
     Notation(kv_bytes, "bytes per cached key or value (2 in bf16)", "缓存中每个键或值的字节数（bf16为2）"),
