@@ -33,6 +33,8 @@ class Build:
 def mkdocs_build(project: Path, site: Path, *extra: str) -> Build:
     """Run `mkdocs build` in a subprocess: in-process builds leak plugin state."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
+    if _scratch is not None:  # executed notebooks are shared by the session's builds
+        env["NOTEBOOK_CACHE"] = str(_scratch / "notebooks")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-d", str(site), *extra],
         cwd=project, env=env, capture_output=True, text=True, timeout=600,

@@ -25,6 +25,11 @@ def break_links(project: Path) -> None:
     append(project / "docs/index.en.md", "\n\nSee [gone](no-such-page.md) and [gone](notation.md#no-such-anchor).\n")
 
 
+def break_a_notebook(project: Path) -> None:
+    for lang in ("en", "zh"):
+        append(project / f"docs/notebooks/speculative-sampling.{lang}.py", '\n# %%\nraise RuntimeError("a broken cell")\n')
+
+
 FAULTS = {
     # name: (inject the fault, extra build arguments)
     "wrong derivation": (break_attention_flops, ()),  # not --strict: the hook stops it anyway
@@ -34,5 +39,6 @@ FAULTS = {
     # A strict build reports every warning before it aborts, so these two share one build;
     # each test looks for its own fault's message.
     "broken links": (break_links, ("--strict",)),
+    "failing notebook cell": (break_a_notebook, ()),
     "reproducible": (lambda p: None, ("--strict",)),  # no fault: a second clean build
 }

@@ -22,6 +22,17 @@ def source(name: str, lang: str) -> str:
     return (DOCS / f"{name}.{lang}.md").read_text("utf-8")
 
 
+def notebook_names() -> list[str]:
+    """Every notebook, as its path under docs/ without the language suffix."""
+    return sorted({str(path.relative_to(DOCS)).rsplit(".", 2)[0] for path in (DOCS / "notebooks").glob("*.*.py")})
+
+
+def published_source(name: str, lang: str) -> str:
+    """The source of a page or of a notebook."""
+    page = DOCS / f"{name}.{lang}.md"
+    return page.read_text("utf-8") if page.exists() else (DOCS / f"{name}.{lang}.py").read_text("utf-8")
+
+
 def without_fences(text: str) -> str:
     return re.sub(r"^```.*?^```$", "", text, flags=re.M | re.S)
 

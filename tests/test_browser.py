@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 
 import browser
-from pages import LANGS, page_names, source, without_fences
+from pages import LANGS, notebook_names, page_names, published_source, without_fences
 from test_site import built_page
 
-PAGES = page_names()
+PAGES = page_names() + notebook_names()
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +73,7 @@ def test_page_loads_cleanly_with_every_formula_typeset(reader, served, site, nam
     assert math["outcome"] == "done", math["outcome"]
     published = built_page(site.site, name, lang).read_text("utf-8").count('class="arithmatex"')
     assert math["formulas"] == published
-    if "$" in without_fences(source(name, lang)):
+    if "$" in without_fences(published_source(name, lang)):
         assert math["formulas"] > 0, "the Markdown has math but the page shows no formula"
     assert math["untypeset"] == [], f"{len(math['untypeset'])} of {math['formulas']} formulas not typeset"
     assert math["errors"] == [], "TeX errors"

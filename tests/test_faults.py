@@ -33,6 +33,12 @@ def test_a_block_that_raises_stops_the_build_naming_page_and_block(faulty):
     assert "notation.zh.md" in build.log and "'broken'" in build.log
 
 
+def test_a_failing_notebook_cell_stops_the_build_naming_the_notebook(faulty):
+    build = faulty["failing notebook cell"]
+    assert build.returncode != 0
+    assert "notebook speculative-sampling.en.py: cell" in build.log and "a broken cell" in build.log
+
+
 def test_a_page_without_its_twin_fails_the_strict_build(faulty):
     build = faulty["missing twin"]
     assert build.returncode != 0

@@ -1,0 +1,114 @@
+# %% [markdown]
+# # 亲手数一数
+#
+# [算术强度代码页](../lecture-10/code-intensity.md)用符号推导出了MLP和注意力的FLOPs与字节数。这个笔记本在numpy里用很小的形状真正跑一遍这些层，数清楚每一次乘加、每一个进出“HBM”的字节，再检查计数与`derivations`给出的公式是否完全相等。
+#
+# ## 带计数器的内存
+#
+# `Counter`扮演HBM的角色：`read`和`write`累加数组的字节数；`matmul`真正做一次矩阵乘法，并为每一项记一次乘法和一次加法。融合内核留在片上的中间结果既不读也不写，这与课上的计数口径完全一致。
+
+# %%
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+from IPython.display import Markdown
+
+from derivations import intensity
+from derivations.symbols import B, D, F, S, T
+
+
+@dataclass
+class Counter:
+    flops: int = 0
+    bytes: int = 0
+
+    def read(self, array):
+        self.bytes += array.nbytes
+        return array
+
+    def write(self, array):
+        self.bytes += array.nbytes
+        return array
+
+    def matmul(self, left, right):
+        """A real (batched) matrix product; one multiply and one add per term."""
+        self.flops += 2 * int(np.prod(left.shape[:-1])) * left.shape[-1] * right.shape[-1]
+        return left @ right
+
+
+rng = np.random.default_rng(0)
+
+
+def values(*shape):
+    return rng.standard_normal(shape).astype(np.float16)  # bf16-sized: 2 bytes each
+
+# %% [markdown]
+# ## 门控MLP
+#
+# 上投影、门控投影、逐元素相乘、下投影：对$B \cdot T$个词元做三次矩阵乘法。
+
+# %%
+def mlp_layer(batch, tokens, d_model, d_hidden):
+    hbm = Counter()
+    x = hbm.read(values(batch * tokens, d_model))
+    w_up, w_gate = hbm.read(values(d_model, d_hidden)), hbm.read(values(d_model, d_hidden))
+    w_down = hbm.read(values(d_hidden, d_model))
+    up = hbm.write(hbm.matmul(x, w_up))
+    gate = hbm.write(hbm.matmul(x, w_gate))
+    hidden = up * np.maximum(gate, 0)  # fused into the down projection's input
+    hbm.write(hbm.matmul(hidden, w_down))
+    return hbm
+
+
+def compare(counted, derived, sizes):
+    rows = []
+    for kind in ("flops", "bytes"):
+        formula = sp.Integer(getattr(derived, kind).subs(sizes))
+        rows.append(f"| {kind} | {getattr(counted, kind)} | {formula} | {'✓' if formula == getattr(counted, kind) else '✗'} |")
+        assert formula == getattr(counted, kind), (kind, sizes)
+    return rows
+
+
+lines = ["| | counted | formula | |", "|---|---|---|---|"]
+for b, t, d, f in [(1, 1, 8, 32), (2, 3, 16, 24), (4, 5, 12, 20)]:
+    lines += [f"| **$B={b}, T={t}, D={d}, F={f}$** | | | |"]
+    lines += compare(mlp_layer(b, t, d, f), intensity.mlp(), {B: b, T: t, D: d, F: f})
+Markdown("\n".join(lines))
+
+# %% [markdown]
+# ## FlashAttention式的注意力
+#
+# 对每条序列：读入$Q$（$T \times D$）和缓存的$K$、$V$（各为$S \times D$），在片上计算$Q K^\top$和$\operatorname{softmax}(A) V$，再写回输出。使用分组KV头时，$K$和$V$只有$D / G$列，每个KV头服务$G$个查询头。
+
+# %%
+def attention_layer(batch, kv_len, tokens, d_model, group=1, head_dim=2):
+    hbm = Counter()
+    heads = d_model // head_dim
+    for _ in range(batch):
+        q = hbm.read(values(heads, tokens, head_dim))
+        k = hbm.read(values(heads // group, kv_len, head_dim))
+        v = hbm.read(values(heads // group, kv_len, head_dim))
+        k, v = np.repeat(k, group, axis=0), np.repeat(v, group, axis=0)  # on chip
+        scores = hbm.matmul(q, np.swapaxes(k, -1, -2))
+        weights = np.exp(scores - scores.max(-1, keepdims=True))
+        hbm.write(hbm.matmul(weights / weights.sum(-1, keepdims=True), v))
+    return hbm
+
+
+lines = ["| | counted | formula | |", "|---|---|---|---|"]
+for b, s, t, d, g in [(1, 4, 4, 8, 1), (2, 6, 1, 8, 1), (3, 5, 2, 16, 2), (2, 7, 1, 16, 4)]:
+    lines += [f"| **$B={b}, S={s}, T={t}, D={d}, G={g}$** | | | |"]
+    lines += compare(attention_layer(b, s, t, d, g), intensity.attention(group_size=g), {B: b, S: s, T: t, D: d})
+Markdown("\n".join(lines))
+
+# %% [markdown]
+# ## 计数说明了什么
+#
+# 每一项计数都与公式相等，所以代码页上的符号算术强度正是这些层的算术强度。极限也由公式直接得出：
+
+# %%
+from IPython.display import Math
+
+Math(rf"I_{{\text{{MLP}}}} \to {sp.latex(intensity.mlp().limit)}, \qquad "
+     rf"I_{{\text{{attn, generate}}}} = {sp.latex(intensity.attention().generate)}")

@@ -1,0 +1,54 @@
+# %% [markdown]
+# # 推测采样模拟
+#
+# [推测解码代码页](../lecture-10/code-speculative.md)证明了修正的拒绝采样给出的正是目标模型的精确样本。这里用`derivations.speculative`中的采样器抽取大量样本，检验经验分布是否服从目标分布，并把每次调用目标模型平均得到的词元数与闭式解比较。
+
+# %%
+import numpy as np
+import sympy as sp
+from IPython.display import Markdown
+
+from derivations.speculative import alpha, expected_tokens, gamma, speculative_sample
+
+rng = np.random.default_rng(2025)
+draft = np.array([0.40, 0.25, 0.20, 0.10, 0.05])
+target = np.array([0.10, 0.30, 0.25, 0.15, 0.20])
+draws = 20_000
+
+# %% [markdown]
+# ## 输出分布
+#
+# 五个词元上的皮尔逊卡方统计量有4个自由度，其0.999分位数为18.47：正确的采样器每一千次运行才会超过一次，错误的采样器则会远远超过。
+
+# %%
+samples = np.array([speculative_sample(draft, target, rng) for _ in range(draws)])
+observed = np.bincount(samples, minlength=len(target))
+expected = draws * target
+chi_square = float(((observed - expected) ** 2 / expected).sum())
+assert chi_square < 18.47, chi_square
+rows = ["| token | draft p | target q | observed |", "|---|---|---|---|"]
+rows += [f"| {i} | {p:.2f} | {q:.2f} | {o / draws:.4f} |" for i, (p, q, o) in enumerate(zip(draft, target, observed))]
+Markdown("\n".join(rows) + f"\n\nχ² = {chi_square:.2f} (4 degrees of freedom)")
+
+# %% [markdown]
+# ## 每次调用目标模型得到的词元数
+#
+# 每一轮先提议$\gamma$个词元，依次以$\min(1, q/p)$的概率保留，直到第一次拒绝，再由目标模型补上一个词元。若每个位置的$p$和$q$都相同，接受率就是$\alpha = \sum_x \min(p(x), q(x))$。
+
+# %%
+def round_length(rng, proposals):
+    for accepted in range(proposals):
+        token = rng.choice(len(draft), p=draft)
+        if rng.random() >= min(1.0, target[token] / draft[token]):
+            return accepted + 1
+    return proposals + 1
+
+
+acceptance = float(np.minimum(draft, target).sum())
+rows = ["| γ | simulated mean | closed form |", "|---|---|---|"]
+for proposals in (1, 2, 4, 8):
+    lengths = [round_length(rng, proposals) for _ in range(4_000)]
+    exact = float(expected_tokens().closed_form.subs({alpha: sp.Rational(str(acceptance)), gamma: proposals}))
+    assert abs(np.mean(lengths) - exact) < 5 * np.std(lengths) / np.sqrt(len(lengths))
+    rows.append(f"| {proposals} | {np.mean(lengths):.3f} | {exact:.3f} |")
+Markdown(f"α = {acceptance:.2f}\n\n" + "\n".join(rows))

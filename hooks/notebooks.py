@@ -1,0 +1,213 @@
+"""Executed notebooks in both languages: run each once, render with mkdocs-jupyter.
+
+Sources are Jupytext percent-format files, `docs/notebooks/<name>.<lang>.py`;
+the two languages differ in their Markdown cells only. Before the build we
+execute the code once per notebook (the English version), copy its outputs into
+every language's version and write `.ipynb` files to `.cache/notebook-pages/`.
+Executed notebooks are kept in `.cache/notebooks/` (or `$NOTEBOOK_CACHE`, which
+the tests share between their builds) under a key that covers the notebook's
+code and the source of `derivations`: an edit to either re-executes it. A
+failing cell stops the build naming the notebook and the cell.
+
+mkdocs-static-i18n turns notebook files into plain static files (so they come
+out as raw source, ultrabug/mkdocs-static-i18n#198). After it has reconfigured
+the files, we put back a documentation page for each notebook of the current
+language, with the i18n URL and alternates (for the language menu), whose source
+is the executed `.ipynb`; mkdocs-jupyter then renders it without executing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path, PurePosixPath
+
+import logging
+
+import jupytext
+import nbformat
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+log = logging.getLogger("mkdocs.hooks.notebooks")
+SOURCE = re.compile(r"^notebooks/(?P<name>[\w-]+)\.(?P<lang>[a-z]{2})\.py$")
+REFERENCE_LANG = "en"
+_executed: dict[str, nbformat.NotebookNode] = {}  # cache key -> executed reference notebook
+_pending: dict[str, Future] = {}  # notebook name -> its .ipynb pages being written
+_pool = ThreadPoolExecutor(max_workers=3)  # kernels are processes: notebooks run side by side
+
+
+def _root(config) -> Path:
+    return Path(config.config_file_path).parent
+
+
+def _code(notebook) -> list[str]:
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def cache_key(notebook, derivations_hash: str) -> str:
+    """Outputs depend on the code cells and on the derivations they import, nothing else."""
+    return hashlib.sha256("\0".join([derivations_hash, *_code(notebook)]).encode()).hexdigest()[:16]
+
+
+def _execute(path: Path, notebook, root: Path) -> nbformat.NotebookNode:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not its TCP notice
+                            resources={"metadata": {"path": str(root)}})
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        failing = next((i for i, cell in enumerate(notebook.cells)
+                        if any(o.get("output_type") == "error" for o in cell.get("outputs", []))), "?")
+        raise PluginError(f"notebook {path.name}: cell {failing} failed:\n{error}") from None
+    return notebook
+
+
+def _executed_copy(path: Path, config) -> Path:
+    """The `.ipynb` of one language, with the outputs of the executed reference notebook."""
+    root = _root(config)
+    notebook = jupytext.read(path)
+    reference_path = path.with_name(path.name.replace(path.suffixes[-2], f".{REFERENCE_LANG}"))
+    reference = jupytext.read(reference_path)
+    if _code(reference) != _code(notebook):
+        raise PluginError(f"notebook {path.name}: its code cells differ from {reference_path.name}")
+    key = cache_key(reference, getattr(sys.modules.get("derivations"), "_source_hash", ""))
+    cache = Path(os.environ.get("NOTEBOOK_CACHE", root / ".cache" / "notebooks"))
+    if key not in _executed:
+        stored = cache / f"{reference_path.stem}.{key}.ipynb"
+        if stored.exists():
+            _executed[key] = nbformat.read(stored, as_version=4)
+        else:
+            log.info(f"executing notebook {reference_path.name}")
+            _executed[key] = _execute(reference_path, reference, root)
+            cache.mkdir(parents=True, exist_ok=True)
+            partial = stored.with_suffix(f".{os.getpid()}.partial")
+            nbformat.write(_executed[key], partial)
+            partial.replace(stored)  # atomic: builds running side by side share the cache
+    outputs = iter([cell for cell in _executed[key].cells if cell.cell_type == "code"])
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            done = next(outputs)
+            cell.outputs, cell.execution_count = done.outputs, done.execution_count
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index}"  # jupytext draws random ids: keep the HTML reproducible
+    target = _pages(config) / f"{path.stem}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, target)
+    return target
+
+
+def _pages(config) -> Path:
+    """Where each language's executed .ipynb is written; "notebooks" matches mkdocs-jupyter's include."""
+    return _root(config) / ".cache" / "notebook-pages" / "notebooks"
+
+
+class NotebookPage(File):
+    """A notebook as a documentation page at its i18n URL, sourced from the executed .ipynb."""
+
+    def __init__(self, file: File, executed: Path, url: str, dest_path: str, site_dir: str):
+        self.__dict__.update(file.__dict__)
+        self.abs_src_path = str(executed)
+        self.dest_path = dest_path
+        self.abs_dest_path = str(Path(site_dir) / dest_path)
+        self.url = url
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+def _page_location(name: str, lang: str, default: str, use_directory_urls: bool) -> tuple[str, str]:
+    prefix = "" if lang == default else f"{lang}/"
+    directory = PurePosixPath(f"{prefix}notebooks/{name}")
+    if use_directory_urls:
+        return f"{directory}/", f"{directory}/index.html"
+    return f"{directory}.html", f"{directory}.html"
+
+
+def _write_pages(paths: list[Path], config) -> None:
+    for path in paths:
+        _executed_copy(path, config)
+
+
+def on_pre_build(config):
+    """Start executing the notebooks; pages are built meanwhile and wait in on_pre_page."""
+    docs = Path(config.docs_dir)
+    by_name: dict[str, list[Path]] = {}
+    for path in sorted((docs / "notebooks").glob("*.py")):
+        match = SOURCE.match(path.relative_to(docs).as_posix())
+        if match:
+            by_name.setdefault(match["name"], []).append(path)
+    _pending.clear()
+    _pending.update({name: _pool.submit(_write_pages, paths, config) for name, paths in by_name.items()})
+
+
+def on_build_error(error, **kwargs):
+    for pending in _pending.values():  # a failed build should not wait for notebooks
+        pending.cancel()
+
+
+def on_pre_page(page, **kwargs):
+    if isinstance(page.file, NotebookPage):
+        _pending[SOURCE.match(page.file.src_uri)["name"]].result()  # raises if a cell failed
+    return page
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has rebuilt the file list
+def on_files(files, config):
+    i18n = config.plugins["i18n"]
+    current, default = i18n.current_language, i18n.default_language
+    languages = [language.locale for language in i18n.config.languages]
+    kept = []
+    for file in files:
+        match = SOURCE.match(file.src_uri)
+        if not match:
+            kept.append(file)
+            continue
+        if match["lang"] != current:
+            continue  # the other language's source: not published in this build
+        source = Path(config.docs_dir) / file.src_uri
+        executed = _pages(config) / f"{source.stem}.ipynb"
+        url, dest = _page_location(match["name"], current, default, config.use_directory_urls)
+        page = NotebookPage(file, executed, url, dest, config.site_dir)
+        page.alternates = {
+            lang: _Link(_page_location(match["name"], lang, default, config.use_directory_urls)[0])
+            for lang in languages
+        }
+        kept.append(page)
+    return type(files)(i18n, kept)
+
+
+class _Link:
+    """What the language menu reads from an alternate: its URL, from the site root."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+
+MATHJAX2 = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+MERMAID = re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".*?mermaid.*?</script>', re.S)
+RENDERED = re.compile(r'(<div class="[^"]*jp-Rendered(?:Markdown|Latex)[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+DISPLAY, INLINE = re.compile(r"\$\$(.+?)\$\$", re.S), re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<!\\)\$")
+
+
+def _mark_math(match: re.Match) -> str:
+    """TeX in notebook Markdown and LaTeX output, marked up the way arithmatex marks pages."""
+    body = DISPLAY.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', match[2])
+    body = INLINE.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', body)
+    return match[1] + body + match[3]
+
+
+def on_page_content(html, page, **kwargs):
+    if not isinstance(page.file, NotebookPage):
+        return html
+    # nbconvert's template loads MathJax 2 and (for diagrams) Mermaid from a CDN; the site
+    # reads offline. Its MathJax 3 typesets only what arithmatex marked: mark notebook math too.
+    return RENDERED.sub(_mark_math, MERMAID.sub("", MATHJAX2.sub("", html)))
