@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import sys
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
@@ -85,8 +86,9 @@ def _executed_copy(path: Path, config) -> Path:
         if stored.exists():
             _executed[key] = nbformat.read(stored, as_version=4)
         else:
-            log.info(f"executing notebook {reference_path.name}")
+            started = time.perf_counter()
             _executed[key] = _execute(reference_path, reference, root)
+            log.info(f"executed notebook {reference_path.name} in {time.perf_counter() - started:.1f} s")
             cache.mkdir(parents=True, exist_ok=True)
             partial = stored.with_suffix(f".{os.getpid()}.partial")
             nbformat.write(_executed[key], partial)

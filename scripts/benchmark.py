@@ -1,5 +1,6 @@
-"""Measure the site's speed on this machine: cold build, rebuilds under `mkdocs serve`,
-time in derivations, and bytes per page. Prints a Markdown table for the README.
+"""Measure the site's speed on this machine: cold and warm builds, rebuilds under
+`mkdocs serve`, time in derivations and in notebooks, and bytes per page.
+Prints Markdown for the README.
 
     uv run python scripts/benchmark.py [--runs 3]
 """
@@ -26,12 +27,21 @@ sys.path.insert(0, str(ROOT / "tests"))
 from pages import blocks, page_names, source  # noqa: E402
 
 
-def cold_build(site: Path) -> float:
+def build(site: Path, cold: bool) -> tuple[float, float]:
+    """Seconds for a strict build, and seconds its log reports executing notebooks.
+
+    Cold: no executed-notebook cache, as on a fresh clone. Warm: the cache of the
+    previous build, as after an edit that changes neither a notebook nor derivations.
+    """
     shutil.rmtree(site, ignore_errors=True)
+    if cold:
+        shutil.rmtree(ROOT / ".cache", ignore_errors=True)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                   cwd=ROOT, env=ENV, check=True, capture_output=True)
-    return time.perf_counter() - start
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+                            cwd=ROOT, env=ENV, check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    notebooks = sum(float(t) for t in re.findall(r"executed notebook \S+ in ([\d.]+) s", result.stdout + result.stderr))
+    return seconds, notebooks
 
 
 def derivation_time() -> float:
@@ -92,9 +102,8 @@ class Serve:
         self.process.wait(10)
 
 
-def page_weight(site: Path, page: str) -> tuple[int, int]:
+def page_weight(html_path: Path) -> tuple[int, int]:
     """Bytes of a page's HTML plus the scripts and stylesheets it loads: raw and gzipped."""
-    html_path = site / page / "index.html"
     html = html_path.read_text("utf-8")
     files = [html_path]
     for reference in re.findall(r'<(?:script|link)\b[^>]*?(?:src|href)="([^"#?]+\.(?:js|css))', html):
@@ -110,7 +119,8 @@ def main():
     args = parser.parse_args()
     site = Path(tempfile.mkdtemp()) / "site"
 
-    cold = [cold_build(site) for _ in range(args.runs)]
+    cold = [build(site, cold=True) for _ in range(args.runs)]
+    warm = [build(site, cold=False) for _ in range(args.runs)]
     derivations = [derivation_time() for _ in range(args.runs)]
     serve = Serve()
     try:
@@ -120,17 +130,23 @@ def main():
                       for _ in range(args.runs)]
     finally:
         serve.stop()
-    raw, zipped = page_weight(site, "lecture-10/code-intensity")
+    weights = {page.parent.relative_to(site).as_posix() or "/": page_weight(page)
+               for page in site.rglob("index.html")}
 
     median = statistics.median
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs.\n")
     print("| measure | seconds |\n|---|---|")
-    print(f"| cold `mkdocs build --strict` (both languages) | {median(cold):.1f} |")
+    print(f"| cold `mkdocs build --strict`, both languages, notebooks executed | {median(t for t, _ in cold):.1f} |")
+    print(f"| of which executing the notebooks (side by side, overlapping the pages) | "
+          f"{median(n for _, n in cold):.1f} |")
+    print(f"| warm build (notebooks cached) | {median(t for t, _ in warm):.1f} |")
     print(f"| all executed blocks of all pages, both languages, fresh process | {median(derivations):.1f} |")
     print(f"| rebuild under `mkdocs serve` after a prose edit | {median(prose):.1f} |")
     print(f"| rebuild under `mkdocs serve` after a derivation edit | {median(derivation):.1f} |")
-    print(f"\nLecture code page with its scripts and styles: {raw / 1e6:.2f} MB raw, "
-          f"{zipped / 1e6:.2f} MB gzipped (MathJax fonts load on demand, not counted).")
+    print("\n| page, with its scripts and styles | MB | MB gzipped |\n|---|---|---|")
+    for name, (raw, zipped) in sorted(weights.items(), key=lambda item: -item[1][0])[:5]:
+        print(f"| {name} | {raw / 1e6:.2f} | {zipped / 1e6:.2f} |")
+    print("\nMathJax's fonts load on demand and are not counted.")
 
 
 if __name__ == "__main__":
