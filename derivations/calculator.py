@@ -1,0 +1,408 @@
+"""In-page calculators: JavaScript generated from the package's SymPy expressions.
+
+Every formula a calculator evaluates is an expression from `stats`, `intensity` or
+`hardware`, printed to JavaScript with SymPy's code printer (`sympy.jscode`) and to
+LaTeX with `render.latex`, so the page shows the formula it evaluates. The only
+hand-written JavaScript is `calculator.js` beside this file: it reads and checks the
+inputs, calls the generated functions in order, formats the results and mirrors the
+inputs into the query string. Presets (models, accelerators, dtypes) are the package's
+own constants, written into the page as JSON.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import sympy as sp
+
+from . import render, stats
+from .cache import derived
+from .glossary import check_lang, term
+from .hardware import ACCELERATORS, H100_SXM, Accelerator
+from .intensity import attention, matmul, mlp
+from .models import LLAMA2_13B, MODELS
+from .symbols import (
+    B, D, DTYPE_BYTES, F, G, H, K, L, N, S, V, bandwidth, chip_bandwidth, chip_capacity, chips, kv_bytes, param_bytes,
+    params, peak_flops, value_bytes,
+)
+
+RUNTIME = Path(__file__).with_name("calculator.js")
+MAX_SIZE = 10**15  # larger sizes are typos; below this every result stays a finite double
+MAX_FLOPS = 10**18  # one exaFLOP/s per chip
+LOCALES = {"en": "en", "zh": "zh-CN"}  # Intl.NumberFormat locale of each page language
+DIGITS = inspect.signature(render.decimal).parameters["digits"].default  # significant digits, as on pages
+
+# `n_chips` accelerators hold the model together: compute, bandwidth and capacity scale, the ridge does not.
+MACHINE = Accelerator("n_chips accelerators", chips * peak_flops, chips * chip_bandwidth, chips * chip_capacity, "")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One generated function: `name(args) => expr`; its value is shown as `kind`."""
+
+    name: str
+    expr: sp.Basic  # an expression, or a relation for yes/no results
+    label: str  # glossary key
+    kind: str  # how calculator.js formats it: count, bytes, seconds, tokens_per_s, intensity, fits, regime
+    binds: sp.Symbol | None = None  # later formulas read the result as this symbol
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        return tuple(sorted(symbol.name for symbol in self.expr.free_symbols))
+
+    @property
+    def body(self) -> str:
+        return sp.jscode(self.expr)
+
+    def to_javascript(self) -> str:
+        names = ", ".join(self.args)
+        quoted = ", ".join(json.dumps(name) for name in self.args)
+        return f"  {self.name}: {{args: [{quoted}], f: ({names}) => {self.body}}},"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A number typed by the reader; `key` names the input, the query parameter and the symbol."""
+
+    key: str
+    label: str  # glossary key
+    symbol: sp.Symbol
+    default: str
+    integer: bool = True
+    minimum: int = 1
+    maximum: int = MAX_SIZE
+    divides: str | None = None  # key of a field this value must divide (K divides N)
+    hint: str | None = None  # unit family for the reading shown under the input
+
+    def spec(self) -> dict:
+        return {"key": self.key, "symbol": self.symbol.name, "default": self.default, "integer": self.integer,
+                "min": self.minimum, "max": self.maximum, "divides": self.divides, "hint": self.hint}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A select: presets that fill `fills` fields, or dtypes that bind `symbol` to a byte count."""
+
+    key: str
+    label: str  # glossary key
+    options: tuple[tuple[str, str], ...]  # value, visible name (a dtype's is made per language)
+    default: str
+    presets: dict | None = None  # option -> {field key: text}
+    symbol: sp.Symbol | None = None
+    values: dict | None = None  # option -> number bound to symbol
+
+    def spec(self) -> dict:
+        return {"key": self.key, "default": self.default, "presets": self.presets,
+                "symbol": self.symbol.name if self.symbol is not None else None, "values": self.values}
+
+
+@dataclass(frozen=True)
+class Group:
+    legend: str  # glossary key
+    choice: Choice | None
+    fields: tuple[Field, ...]
+    choices: tuple[Choice, ...] = ()  # further selects after the fields (dtypes)
+
+
+@dataclass(frozen=True)
+class Calculator:
+    """A form, its generated formulas and the plumbing that connects them."""
+
+    id: str
+    groups: tuple[Group, ...]
+    formulas: tuple[Formula, ...]
+
+    def __post_init__(self):
+        known = {f.symbol.name for g in self.groups for f in g.fields}
+        known |= {c.symbol.name for g in self.groups for c in (g.choice, *g.choices) if c and c.symbol is not None}
+        for formula in self.formulas:  # each formula reads only inputs and earlier results
+            missing = set(formula.args) - known
+            if missing:
+                raise ValueError(f"{self.id}.{formula.name} reads {sorted(missing)}, which nothing provides")
+            if formula.binds is not None:
+                known.add(formula.binds.name)
+
+    @cached_property
+    def javascript(self) -> str:
+        """The generated functions, as a JavaScript object literal: one line per formula."""
+        lines = "\n".join(formula.to_javascript() for formula in self.formulas)
+        return ("{\n  // generated by derivations/calculator.py with sympy.jscode: do not edit\n"
+                f"{lines}\n}}")
+
+    def javascript_listing(self) -> str:
+        """The generated functions as a fenced block, for a page to show what runs."""
+        return f"\n```javascript\n{self.javascript}\n```\n"
+
+    def spec(self, lang: str = "en") -> dict:
+        """What calculator.js needs besides the formulas: inputs, checks, texts, number formats."""
+        fields = [f for g in self.groups for f in g.fields]
+        choices = [c for g in self.groups for c in (g.choice, *g.choices) if c is not None]
+        return {
+            "id": self.id,
+            "locale": LOCALES[check_lang(lang)],
+            "digits": DIGITS,
+            "fields": [f.spec() for f in fields],
+            "choices": [c.spec() for c in choices],
+            "groups": [{"choice": g.choice.key, "fields": list(g.choice.presets[g.choice.default])}
+                       for g in self.groups if g.choice is not None and g.choice.presets],
+            "outputs": [{"name": f.name, "kind": f.kind, "binds": f.binds.name if f.binds is not None else None}
+                        for f in self.formulas],
+            "text": _texts(lang),
+            "units": _units(lang),
+        }
+
+    def to_html(self, lang: str = "en") -> str:
+        """The form, the results table with each formula in LaTeX, and the script."""
+        check_lang(lang)
+        parts = [f'<form class="calc" id="{self.id}" novalidate autocomplete="off">']
+        parts += [_group_html(self.id, group, lang) for group in self.groups]
+        parts.append(f'<p class="calc-status" id="{self.id}-status" role="status" aria-live="polite"></p>')
+        parts.append(_results_html(self.id, self.formulas, lang))
+        parts.append(f'<noscript><p class="calc-status">{_text("calc_noscript", lang)}</p></noscript>')
+        parts.append("</form>")
+        parts.append(_script(self, lang))
+        return "\n".join(parts)
+
+
+# ---- the two calculators ------------------------------------------------------------------------
+
+def _engineering(value: int) -> str:
+    """An exact constant as short e-notation with an exponent divisible by 3: 3350000000000 -> '3.35e12'.
+
+    Examples:
+        >>> _engineering(989 * 10**12), _engineering(3_350 * 10**9), _engineering(80 * 10**9), _engineering(64)
+        ('989e12', '3.35e12', '80e9', '64')
+    """
+    exponent = 0
+    while value >= 10 ** (exponent + 3):
+        exponent += 3
+    if exponent == 0:
+        return str(value)
+    mantissa = sp.Rational(value, 10**exponent)
+    text = str(mantissa) if mantissa.is_integer else format(float(mantissa), ".15g")
+    assert sp.Rational(text) == mantissa, (value, text)  # the text reads back exactly
+    return f"{text}e{exponent}"
+
+
+def _model_group(prefix: str = "") -> Group:
+    labels = {"L": "calc_layers", "D": "calc_model_dim", "F": "calc_mlp_dim", "N": "calc_query_heads",
+              "K": "calc_kv_heads", "H": "calc_head_dim", "V": "calc_vocab"}
+    symbols = {"L": L, "D": D, "F": F, "N": N, "K": K, "H": H, "V": V}
+    presets = {_key(m): {f"{prefix}{name}": str(getattr(m, name)) for name in labels} for m in MODELS}
+    choice = Choice(f"{prefix}model", "calc_preset", tuple((_key(m), m.name) for m in MODELS),
+                    _key(LLAMA2_13B), presets=presets)
+    fields = tuple(Field(f"{prefix}{name}", label, symbols[name], str(getattr(LLAMA2_13B, name)),
+                         divides=f"{prefix}N" if name == "K" else None) for name, label in labels.items())
+    return Group("calc_model", choice, fields)
+
+
+def _accelerator_group(prefix: str = "", with_capacity: bool = True) -> Group:
+    columns = [("flops", "calc_flops", peak_flops, "flops_per_s", MAX_FLOPS, "flops"),
+               ("bw", "calc_bandwidth", chip_bandwidth, "hbm_bytes_per_s", MAX_SIZE, "bytes_per_s")]
+    if with_capacity:
+        columns.append(("hbm", "calc_capacity", chip_capacity, "hbm_bytes", MAX_SIZE, "bytes"))
+    presets = {_key(a): {f"{prefix}{key}": _engineering(getattr(a, attribute)) for key, _, _, attribute, _, _ in columns}
+               for a in ACCELERATORS}
+    choice = Choice(f"{prefix}acc", "calc_preset", tuple((_key(a), a.name) for a in ACCELERATORS),
+                    _key(H100_SXM), presets=presets)
+    fields = tuple(Field(f"{prefix}{key}", label, symbol, _engineering(getattr(H100_SXM, attribute)),
+                         integer=False, maximum=maximum, hint=hint)
+                   for key, label, symbol, attribute, maximum, hint in columns)
+    if with_capacity:
+        fields += (Field(f"{prefix}chips", "calc_chips", chips, "1", maximum=10**6),)
+    return Group("calc_accelerator", choice, fields)
+
+
+def _dtype_choice(key: str, label: str, symbol: sp.Symbol) -> Choice:
+    return Choice(key, label, tuple((name, name) for name in DTYPE_BYTES), "bf16", symbol=symbol,
+                  values={name: float(size) for name, size in DTYPE_BYTES.items()})
+
+
+def _key(constant) -> str:
+    """The Python name of a model or accelerator constant: LLAMA2_13B, H100_SXM."""
+    from . import hardware, models
+
+    for module in (models, hardware):
+        for name, value in vars(module).items():
+            if value is constant and name.isupper():
+                return name
+    raise ValueError(f"{constant!r} is not a named constant")
+
+
+@derived
+def decode_calculator() -> Calculator:
+    """The lecture's decode model (`stats.formulas()`) with intensities against the ridge.
+
+    Examples:
+        >>> [f.name for f in decode_calculator().formulas][:3]
+        ['num_params', 'param_bytes_total', 'kv_bytes_per_seq']
+        >>> decode_calculator().formulas[0].body
+        '3*D*F*L + 2*D*V + L*(2*D*H*K + 2*D*H*N)'
+    """
+    model = stats.formulas()
+    per_chip = {bandwidth: MACHINE.hbm_bytes_per_s}
+    ridge = MACHINE.ridge
+    mlp_generate = mlp().generate_limit  # D, F >> B at T = 1: the batch size
+    attention_generate = sp.factor(attention(group_size=G).generate.subs(G, N / K))
+    formulas = (
+        Formula("num_params", model.num_params, "calc_params", "count", binds=params),
+        Formula("param_bytes_total", model.param_bytes_total, "calc_param_bytes", "bytes"),
+        Formula("kv_bytes_per_seq", model.kv_bytes_per_seq, "calc_kv_per_seq", "bytes"),
+        Formula("kv_bytes_batch", sp.expand(model.memory_bytes - model.param_bytes_total), "calc_kv_batch", "bytes"),
+        Formula("memory_bytes", model.memory_bytes, "calc_memory", "bytes"),
+        Formula("capacity_bytes", MACHINE.hbm_bytes, "calc_capacity_total", "bytes"),
+        Formula("fits", sp.Le(model.memory_bytes, MACHINE.hbm_bytes), "calc_fits", "fits"),
+        Formula("latency_s", model.latency_s.subs(per_chip), "calc_latency", "seconds"),
+        Formula("throughput", model.throughput.subs(per_chip), "calc_throughput", "tokens_per_s"),
+        Formula("ridge", ridge, "calc_ridge", "intensity"),
+        Formula("mlp_intensity", mlp_generate, "calc_mlp_intensity", "intensity"),
+        Formula("mlp_regime", sp.Gt(mlp_generate, ridge), "calc_mlp_regime", "regime"),
+        Formula("attention_intensity", attention_generate, "calc_attention_intensity", "intensity"),
+        Formula("attention_regime", sp.Gt(attention_generate, ridge), "calc_attention_regime", "regime"),
+    )
+    workload = Group("calc_workload", None, (
+        Field("B", "calc_batch", B, str(stats.LECTURE_BATCHES[1])),
+        Field("S", "calc_context", S, str(stats.LECTURE_SEQ_LEN)),
+    ), choices=(_dtype_choice("w", "calc_weight_dtype", param_bytes), _dtype_choice("kv", "calc_kv_dtype", kv_bytes)))
+    return Calculator("decode-calculator", (_model_group(), _accelerator_group(), workload), formulas)
+
+
+@derived
+def intensity_calculator() -> Calculator:
+    """One matmul, X (B×D) @ W (D×F), from `intensity.matmul`, against an accelerator's ridge.
+
+    Examples:
+        >>> intensity_calculator().formulas[2].body
+        '2*B*D*F/(b*(B*D + B*F + D*F))'
+    """
+    product = matmul(bytes_per_value=value_bytes)
+    ridge = MACHINE.ridge
+    formulas = (
+        Formula("matmul_flops", product.flops, "calc_matmul_flops", "count"),
+        Formula("matmul_bytes", product.bytes, "calc_matmul_bytes", "bytes"),
+        Formula("matmul_intensity", product.intensity, "calc_matmul_intensity", "intensity"),
+        Formula("ridge", ridge, "calc_ridge", "intensity"),
+        Formula("matmul_regime", sp.Gt(product.intensity, ridge), "calc_matmul_regime", "regime"),
+    )
+    sizes = Group("calc_sizes", None, (
+        Field("mB", "calc_rows_m", B, str(stats.LECTURE_BATCHES[1])),
+        Field("mD", "calc_inner", D, str(LLAMA2_13B.D)),
+        Field("mF", "calc_cols", F, str(LLAMA2_13B.F)),
+    ), choices=(_dtype_choice("mb", "calc_value_dtype", value_bytes),))
+    return Calculator("intensity-calculator", (sizes, _accelerator_group("m", with_capacity=False)), formulas)
+
+
+# ---- HTML ---------------------------------------------------------------------------------------
+
+def _text(key: str, lang: str) -> str:
+    return html.escape(term(key, lang))
+
+
+def _texts(lang: str) -> dict[str, str]:
+    keys = ["calc_required", "calc_not_number", "calc_positive", "calc_whole", "calc_too_small", "calc_too_large",
+            "calc_divides", "calc_fix_fields", "calc_no_result", "calc_custom", "yes", "no",
+            "compute_limited", "memory_limited"]
+    return {key: term(key, lang) for key in keys}
+
+
+def _units(lang: str) -> dict[str, list]:
+    """Unit ladders for calculator.js: [scale, template], template's {} is the number."""
+    def latin(*pairs):
+        return [[scale, term("calc_unit_bytes", lang).replace("{unit}", unit)] for scale, unit in pairs]
+
+    return {
+        "bytes": latin((1, "B"), (10**3, "kB"), (10**6, "MB"), (10**9, "GB"), (10**12, "TB"), (10**15, "PB")),
+        "bytes_per_s": latin((1, "B/s"), (10**3, "kB/s"), (10**6, "MB/s"), (10**9, "GB/s"), (10**12, "TB/s"),
+                             (10**15, "PB/s")),
+        "flops": latin((1, "FLOP/s"), (10**3, "kFLOP/s"), (10**6, "MFLOP/s"), (10**9, "GFLOP/s"),
+                       (10**12, "TFLOP/s"), (10**15, "PFLOP/s"), (10**18, "EFLOP/s")),
+        "seconds": [[1e-9, term("calc_unit_ns", lang)], [1e-6, term("calc_unit_us", lang)],
+                    [1e-3, term("calc_unit_ms", lang)], [1, term("calc_unit_s", lang)]],
+        "tokens_per_s": [[1, term("calc_unit_tokens_per_s", lang)]],
+        "intensity": [[1, term("calc_unit_intensity", lang)]],
+    }
+
+
+def _label(text_key: str, symbol: sp.Symbol | None, lang: str) -> str:
+    var = f'<var class="calc-sym">{_symbol_html(symbol)}</var>' if symbol is not None else ""
+    return f"{_text(text_key, lang)}{var}"
+
+
+def _symbol_html(symbol: sp.Symbol) -> str:
+    """A symbol in HTML, as its LaTeX reads: b_kv -> b<sub>kv</sub>, beta_chip -> β<sub>chip</sub>.
+
+    Examples:
+        >>> _symbol_html(chip_bandwidth), _symbol_html(peak_flops), _symbol_html(L)
+        ('β<sub>chip</sub>', 'π', 'L')
+    """
+    greek = {"beta": "β", "pi": "π"}
+    head, _, tail = symbol.name.partition("_")
+    return html.escape(greek.get(head, head)) + (f"<sub>{html.escape(tail)}</sub>" if tail else "")
+
+
+def _select_html(calc_id: str, choice: Choice, lang: str) -> str:
+    ident = f"{calc_id}-{choice.key}"
+    options = []
+    for value, name in choice.options:
+        if choice.values is not None:  # a dtype: say how many bytes
+            size = render.decimal(choice.values[value], DIGITS)
+            name = term("calc_dtype_option", lang).format(dtype=name, bytes=size)
+        selected = " selected" if value == choice.default else ""
+        options.append(f'<option value="{html.escape(value)}"{selected}>{html.escape(name)}</option>')
+    if choice.presets is not None:
+        options.append(f'<option value="custom">{_text("calc_custom", lang)}</option>')
+    label = _label(choice.label, choice.symbol, lang)
+    return (f'<div class="calc-field calc-field--select"><label for="{ident}">{label}</label>'
+            f'<select id="{ident}" name="{choice.key}">{"".join(options)}</select><span class="calc-msg"></span></div>')
+
+
+def _input_html(calc_id: str, field: Field, lang: str) -> str:
+    ident = f"{calc_id}-{field.key}"
+    mode = "numeric" if field.integer else "decimal"
+    return (f'<div class="calc-field"><label for="{ident}">{_label(field.label, field.symbol, lang)}</label>'
+            f'<input id="{ident}" name="{field.key}" type="text" inputmode="{mode}" spellcheck="false" '
+            f'autocomplete="off" value="{html.escape(field.default)}" aria-describedby="{ident}-msg">'
+            f'<span class="calc-msg" id="{ident}-msg"></span></div>')
+
+
+def _group_html(calc_id: str, group: Group, lang: str) -> str:
+    items = [_select_html(calc_id, group.choice, lang)] if group.choice is not None else []
+    items += [_input_html(calc_id, field, lang) for field in group.fields]
+    items += [_select_html(calc_id, choice, lang) for choice in group.choices]
+    return (f'<fieldset class="calc-group"><legend>{_text(group.legend, lang)}</legend>'
+            f'<div class="calc-grid">{"".join(items)}</div></fieldset>')
+
+
+def _results_html(calc_id: str, formulas: tuple[Formula, ...], lang: str) -> str:
+    rows = []
+    for formula in formulas:
+        label = _label(formula.label, formula.binds, lang)
+        if formula.kind == "regime":
+            label = _text("calc_regime_of", lang).format(what=_text(formula.label, lang))
+        math = html.escape(r"\displaystyle " + render.latex(formula.expr), quote=False)
+        rows.append(
+            f'<tr data-kind="{formula.kind}"><th scope="row">{label}</th>'
+            f'<td class="calc-formula"><span class="arithmatex">\\({math}\\)</span></td>'
+            f'<td class="calc-value"><output id="{calc_id}-out-{formula.name}">'
+            f'{_text("calc_no_result", lang)}</output></td></tr>')
+    head = "".join(f'<th scope="col">{_text(key, lang)}</th>' for key in ("calc_quantity", "calc_formula", "calc_value"))
+    return (f'<div class="calc-results" id="{calc_id}-results"><table><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _json(value) -> str:
+    """JSON safe inside a <script> element."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _script(calculator: Calculator, lang: str) -> str:
+    code = (f"{RUNTIME.read_text('utf-8')}\n"
+            f"LLMCalculators.mount({_json(calculator.spec(lang))},\n{calculator.javascript});\n")
+    if "</" in code or "<!--" in code:
+        raise ValueError("the calculator script would end its <script> element early")
+    return f"<script>\n{code}</script>"

@@ -1,0 +1,482 @@
+"""The calculators: generated JavaScript agrees with SymPy's exact values, the hand-written
+script holds no formula, bad input gets a message, and the page works in a real browser.
+
+The JavaScript runs in Node exactly as the page ships it (the <script> printed by the
+page's block). Without Node these tests skip, except under CI (CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+import re
+import shutil
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import sympy as sp
+
+import browser
+from derivations import calculator, stats
+from derivations.glossary import term
+from derivations.hardware import ACCELERATORS, H100_SXM, Accelerator
+from derivations.intensity import attention, matmul, mlp
+from derivations.models import LLAMA2_13B, MODELS, Model
+from derivations.symbols import (
+    B, D, DTYPE_BYTES, F, G, K, N, S, bandwidth, chip_bandwidth, chip_capacity, chips, peak_flops, value_bytes,
+)
+from test_site import built_page
+
+NODE = shutil.which("node") or ("/usr/bin/node" if Path("/usr/bin/node").is_file() else None)
+RELATIVE = Fraction(1, 10**12)
+SEED = 20240610
+
+HARNESS = r"""
+const request = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const C = globalThis.LLMCalculators;
+const {spec, formulas} = C.mounted[request.id];
+const reply = request.cases.map(c => {
+  const checked = C.validate(spec, c.texts);
+  const errors = Object.fromEntries(Object.entries(checked.errors)
+    .map(([key, problem]) => [key, {key: problem.error, text: C.message(spec, problem)}]));
+  if (Object.keys(errors).length) return {errors};
+  const results = C.evaluate(spec, formulas, checked.values, c.selected);
+  const formatted = Object.fromEntries(spec.outputs.map(o => [o.name, C.format(results[o.name], o.kind, spec)]));
+  return {values: checked.values, results, usable: C.usable(results), formatted};
+});
+process.stdout.write(JSON.stringify(reply));
+"""
+
+
+def script(calc: calculator.Calculator, lang: str = "en") -> str:
+    """The JavaScript of the page's block, as printed into the page."""
+    match = re.search(r"<script>\n(.*)</script>$", calc.to_html(lang), re.S)
+    assert match, "the calculator prints one <script> at its end"
+    return match[1]
+
+
+@pytest.fixture(scope="module")
+def node():
+    if NODE is None:
+        if browser.in_ci():
+            pytest.fail("node is missing; CI is set, so the calculator tests must run", pytrace=False)
+        pytest.skip("node is not installed: the generated JavaScript cannot be evaluated")
+    return NODE
+
+
+def run(node, calc: calculator.Calculator, cases: list[dict], lang: str = "en", tmp_path: Path | None = None) -> list:
+    """Each case's texts and selects through the page's own validate, evaluate and format, in Node."""
+    source = script(calc, lang) + HARNESS
+    result = subprocess.run([node, "-e", source], input=json.dumps({"id": calc.id, "cases": cases}),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    return json.loads(result.stdout)
+
+
+def close(js_value, exact) -> bool:
+    exact = Fraction(int(sp.numer(exact)), int(sp.denom(exact)))
+    return abs(Fraction(js_value) - exact) <= RELATIVE * abs(exact)
+
+
+def decided(lhs, rhs) -> bool:
+    """Whether doubles can tell lhs > rhs from lhs <= rhs (not within rounding of each other)."""
+    return abs(lhs - rhs) > sp.Rational(1, 10**9) * max(abs(lhs), abs(rhs))
+
+
+# ---- cases ------------------------------------------------------------------------------------
+
+def decode_case(L, D, F, N, K, H, V, flops, bw, hbm, chips, B, S, w="bf16", kv="bf16") -> dict:
+    texts = {key: str(value) for key, value in dict(L=L, D=D, F=F, N=N, K=K, H=H, V=V, flops=flops, bw=bw, hbm=hbm,
+                                                     chips=chips, B=B, S=S).items()}
+    return {"texts": texts, "selected": {"model": "custom", "acc": "custom", "w": w, "kv": kv}}
+
+
+def decode_expected(case: dict) -> dict:
+    """Every result of the decode calculator, exactly, from stats.decode and the intensity module."""
+    t = {key: sp.Rational(value) for key, value in case["texts"].items()}
+    shape = Model("case", **{name: int(t[name]) for name in "LDFNKHV"})
+    device = Accelerator("case", t["flops"], t["bw"], t["hbm"], "")
+    w, kv = case["selected"]["w"], case["selected"]["kv"]
+    step = stats.decode(shape, device, int(t["B"]), int(t["S"]), int(t["chips"]), w, kv)
+    mlp_i = mlp().generate_limit.subs(B, step.batch)
+    attention_i = attention(group_size=shape.G).generate.subs(S, step.seq_len)
+    return {
+        "num_params": step.num_params, "param_bytes_total": step.param_bytes_total,
+        "kv_bytes_per_seq": step.kv_bytes_per_seq, "kv_bytes_batch": step.batch * step.kv_bytes_per_seq,
+        "memory_bytes": step.memory_bytes, "capacity_bytes": step.capacity_bytes, "fits": step.fits,
+        "latency_s": step.latency_s, "throughput": step.throughput, "ridge": device.ridge,
+        "mlp_intensity": mlp_i, "mlp_regime": mlp_i > device.ridge,
+        "attention_intensity": attention_i, "attention_regime": attention_i > device.ridge,
+        # what each yes/no compares, to skip ties that doubles cannot decide
+        "_fits": (step.memory_bytes, step.capacity_bytes), "_mlp_regime": (mlp_i, device.ridge),
+        "_attention_regime": (attention_i, device.ridge),
+    }
+
+
+def matmul_case(B, D, F, flops, bw, b="bf16") -> dict:
+    texts = {"mB": str(B), "mD": str(D), "mF": str(F), "mflops": str(flops), "mbw": str(bw)}
+    return {"texts": texts, "selected": {"macc": "custom", "mb": b}}
+
+
+def matmul_expected(case: dict) -> dict:
+    t = {key: sp.Rational(value) for key, value in case["texts"].items()}
+    product = matmul(bytes_per_value=DTYPE_BYTES[case["selected"]["mb"]])
+    sizes = {B: t["mB"], D: t["mD"], F: t["mF"]}
+    device = Accelerator("case", t["mflops"], t["mbw"], 1, "")
+    intensity = product.intensity.subs(sizes)
+    return {
+        "matmul_flops": product.flops.subs(sizes), "matmul_bytes": product.bytes.subs(sizes),
+        "matmul_intensity": intensity, "ridge": device.ridge, "matmul_regime": intensity > device.ridge,
+        "_matmul_regime": (intensity, device.ridge),
+    }
+
+
+def decimal_text(rng: random.Random, low: int, high: int) -> str:
+    """A hardware figure as a reader types it: three significant digits in e-notation."""
+    return f"{rng.randint(100, 999) / 100:g}e{rng.randint(low, high)}"
+
+
+def log_uniform(rng: random.Random, high: int) -> int:
+    """A whole number in [1, high], every order of magnitude about equally likely."""
+    return max(1, min(high, round(high ** rng.random())))
+
+
+def random_decode_cases(count: int) -> list[dict]:
+    rng = random.Random(SEED)
+    cases = []
+    for _ in range(count):
+        kv_heads, group = rng.randint(1, 64), rng.choice([1, 1, 2, 4, 5, 8, 16])
+        cases.append(decode_case(
+            L=log_uniform(rng, 200), D=log_uniform(rng, 65536), F=log_uniform(rng, 262144), N=kv_heads * group,
+            K=kv_heads, H=rng.choice([32, 64, 80, 96, 128, 256]), V=log_uniform(rng, 300_000),
+            flops=decimal_text(rng, 11, 15), bw=decimal_text(rng, 9, 13), hbm=decimal_text(rng, 9, 12),
+            chips=rng.choice([1, 1, 2, 4, 8, 64]), B=log_uniform(rng, 4096), S=log_uniform(rng, 2_000_000),
+            w=rng.choice(list(DTYPE_BYTES)), kv=rng.choice(list(DTYPE_BYTES))))
+    return cases
+
+
+def random_matmul_cases(count: int) -> list[dict]:
+    rng = random.Random(SEED + 1)
+    return [matmul_case(log_uniform(rng, 100_000), log_uniform(rng, 100_000), log_uniform(rng, 100_000),
+                        decimal_text(rng, 11, 15), decimal_text(rng, 9, 13), rng.choice(list(DTYPE_BYTES)))
+            for _ in range(count)]
+
+
+def preset_case(model: str, accelerator: str, batch: int, seq_len: int, w="bf16", kv="bf16") -> dict:
+    """A case typed from the presets the page ships, as a reader picking them would."""
+    spec = calculator.decode_calculator().spec()
+    presets = {choice["key"]: choice["presets"] for choice in spec["choices"]}
+    texts = {**presets["model"][model], **presets["acc"][accelerator], "chips": "1", "B": str(batch),
+             "S": str(seq_len)}
+    return {"texts": texts, "selected": {"model": model, "acc": accelerator, "w": w, "kv": kv}}
+
+
+LECTURE = [preset_case("LLAMA2_13B", "H100_SXM", batch, stats.LECTURE_SEQ_LEN) for batch in stats.LECTURE_BATCHES]
+MAX = calculator.MAX_SIZE
+EDGES = [
+    decode_case(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),  # every input at its smallest
+    decode_case(MAX, MAX, MAX, MAX, MAX, MAX, MAX, calculator.MAX_FLOPS, MAX, MAX, 10**6, MAX, MAX, "fp32", "fp32"),
+    decode_case(1, 1, 1, MAX, 1, 1, 1, 1, MAX, 1, 1, 1, MAX, "int4", "int4"),  # MQA, huge context, tiny chip
+    decode_case(80, 8192, 28672, 64, 8, 128, 128256, "1.3074e15", "5.3e12", "192e9", 8, 1024, 131072, "fp8", "int8"),
+]
+
+
+# ---- agreement with SymPy ---------------------------------------------------------------------
+
+def assert_agree(reply: dict, expected: dict, case: dict):
+    assert "errors" not in reply, (case, reply)
+    assert reply["usable"], reply
+    for name, value in expected.items():
+        if name.startswith("_"):
+            continue
+        got = reply["results"][name]
+        if isinstance(value, (bool, sp.logic.boolalg.BooleanAtom)):
+            if decided(*expected["_" + name]):
+                assert got is bool(value), (name, case)
+        else:
+            assert isinstance(got, (int, float)) and not isinstance(got, bool), (name, got)
+            assert close(got, value), (name, got, float(value), case)
+    for name, text in reply["formatted"].items():
+        assert text and not re.search(r"NaN|Infinity|undefined|null", text), (name, text)
+
+
+def test_decode_javascript_agrees_with_sympy(node):
+    cases = random_decode_cases(40) + LECTURE + EDGES
+    replies = run(node, calculator.decode_calculator(), cases)
+    for case, reply in zip(cases, replies, strict=True):
+        assert_agree(reply, decode_expected(case), case)
+
+
+def test_intensity_javascript_agrees_with_sympy(node):
+    cases = random_matmul_cases(40) + [
+        matmul_case(1, 1, 1, 1, 1), matmul_case(MAX, MAX, MAX, calculator.MAX_FLOPS, MAX, "fp32"),
+        matmul_case(1, MAX, MAX, 1, MAX, "int4"),
+        matmul_case(296, 5120, 13824, "989e12", "3.35e12"), matmul_case(295, 5120, 13824, "989e12", "3.35e12"),
+    ]
+    replies = run(node, calculator.intensity_calculator(), cases)
+    for case, reply in zip(cases, replies, strict=True):
+        assert_agree(reply, matmul_expected(case), case)
+
+
+def test_the_lecture_case_reads_as_the_lecture_says(node):
+    """Llama 2 13B on one H100 SXM: B = 64 fits, B = 256 does not; generation is memory-limited."""
+    small, mid, large = run(node, calculator.decode_calculator(), LECTURE)
+    assert (mid["results"]["fits"], large["results"]["fits"]) == (True, False)
+    assert not any(reply["results"][name] for reply in (small, mid, large)
+                   for name in ("mlp_regime", "attention_regime"))
+    step = stats.decode(LLAMA2_13B, H100_SXM, 64, stats.LECTURE_SEQ_LEN)
+    assert mid["formatted"]["latency_s"] == f"{float(step.latency_s * 1000):.4g} ms"
+    assert mid["formatted"]["throughput"] == f"{int(round(step.throughput)):,} tokens/s"
+    assert mid["formatted"]["fits"] == term("yes", "en")
+    zh = run(node, calculator.decode_calculator(), LECTURE[1:2], lang="zh")[0]
+    assert zh["formatted"]["latency_s"] == f"{float(step.latency_s * 1000):.4g}毫秒"
+    assert zh["formatted"]["num_params"].endswith("亿")
+    assert zh["formatted"]["mlp_regime"] == term("memory_limited", "zh")
+
+
+def test_presets_are_the_package_constants():
+    spec = calculator.decode_calculator().spec()
+    presets = {choice["key"]: choice["presets"] for choice in spec["choices"] if choice["presets"]}
+    for shape in MODELS:
+        typed = presets["model"][calculator._key(shape)]
+        assert {name: int(typed[name]) for name in "LDFNKHV"} == {name: getattr(shape, name) for name in "LDFNKHV"}
+    for device in ACCELERATORS:
+        typed = presets["acc"][calculator._key(device)]
+        assert [sp.Rational(typed[key]) for key in ("flops", "bw", "hbm")] == [
+            device.flops_per_s, device.hbm_bytes_per_s, device.hbm_bytes]
+    dtypes = next(choice for choice in spec["choices"] if choice["key"] == "w")["values"]
+    assert {name: Fraction(value) for name, value in dtypes.items()} == {
+        name: Fraction(int(sp.numer(size)), int(sp.denom(size))) for name, size in DTYPE_BYTES.items()}
+
+
+# ---- no formula typed by hand -----------------------------------------------------------------
+
+LINE = re.compile(r"^  (\w+): \{args: \[([^\]]*)\], f: \(([^)]*)\) => (.+)\},$")
+
+
+def generated(calc: calculator.Calculator) -> dict[str, tuple[list[str], str]]:
+    lines = calc.javascript.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}" and lines[1].lstrip().startswith("//")
+    functions = {}
+    for line in lines[2:-1]:
+        match = LINE.match(line)
+        assert match, f"not a generated function: {line}"
+        name, quoted, params, body = match.groups()
+        args = json.loads(f"[{quoted}]")
+        assert params.split(", ") == args
+        functions[name] = (args, body)
+    return functions
+
+
+def expected_decode_expressions() -> dict[str, sp.Basic]:
+    """The decode calculator's expressions, taken from the package here, independently of calculator.py."""
+    model = stats.formulas()
+    scaled = {bandwidth: chips * chip_bandwidth}
+    capacity = chips * chip_capacity
+    ridge = Accelerator("symbolic", peak_flops, chip_bandwidth, chip_capacity, "").ridge
+    attention_i = sp.factor(attention(group_size=G).generate.subs(G, N / K))
+    return {
+        "num_params": model.num_params, "param_bytes_total": model.param_bytes_total,
+        "kv_bytes_per_seq": model.kv_bytes_per_seq,
+        "kv_bytes_batch": sp.expand(model.memory_bytes - model.param_bytes_total),
+        "memory_bytes": model.memory_bytes, "capacity_bytes": capacity, "fits": sp.Le(model.memory_bytes, capacity),
+        "latency_s": model.latency_s.subs(scaled), "throughput": model.throughput.subs(scaled), "ridge": ridge,
+        "mlp_intensity": mlp().generate_limit, "mlp_regime": sp.Gt(mlp().generate_limit, ridge),
+        "attention_intensity": attention_i, "attention_regime": sp.Gt(attention_i, ridge),
+    }
+
+
+def expected_intensity_expressions() -> dict[str, sp.Basic]:
+    product = matmul(bytes_per_value=value_bytes)
+    ridge = Accelerator("symbolic", peak_flops, chip_bandwidth, 1, "").ridge
+    return {"matmul_flops": product.flops, "matmul_bytes": product.bytes, "matmul_intensity": product.intensity,
+            "ridge": ridge, "matmul_regime": sp.Gt(product.intensity, ridge)}
+
+
+@pytest.mark.parametrize(("calc", "expected"), [
+    (calculator.decode_calculator, expected_decode_expressions),
+    (calculator.intensity_calculator, expected_intensity_expressions),
+])
+def test_function_bodies_are_sympys_javascript(calc, expected):
+    functions, expressions = generated(calc()), expected()
+    assert list(functions) == list(expressions)
+    for name, expr in expressions.items():
+        args, body = functions[name]
+        assert body == sp.jscode(expr), name
+        assert args == sorted(symbol.name for symbol in expr.free_symbols), name
+
+
+def test_the_page_shows_the_formula_it_evaluates():
+    calc = calculator.decode_calculator()
+    page = calc.to_html("en")
+    for name, expr in expected_decode_expressions().items():
+        row = re.search(rf'<tr data-kind="\w+">(?:(?!</tr>).)*id="{calc.id}-out-{name}"', page, re.S)
+        assert row, name
+        assert sp.latex(expr) in html.unescape(row[0]), name
+
+
+def js_identifiers(source: str) -> set[str]:
+    """Identifiers of JavaScript code, outside comments, strings, templates and regex literals."""
+    source = re.sub(r"/\*.*?\*/|//[^\n]*", "", source, flags=re.S)
+    source = re.sub(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|`(?:\\.|[^`\\])*`', '""', source)
+    source = re.sub(r"(?<=[=(,])\s*/(?:\\.|[^/\\\n])+/[gimsuy]*", " REGEX", source)
+    return set(re.findall(r"(?<![\w$.])[A-Za-z_$][\w$]*", source))
+
+
+def test_hand_written_script_uses_no_formula_symbol():
+    """calculator.js never names a model, hardware or dtype symbol, so it cannot compute a formula."""
+    names = {symbol.name for expr in {**expected_decode_expressions(), **expected_intensity_expressions()}.values()
+             for symbol in expr.free_symbols} | {"G", "T", "beta", "P"}
+    identifiers = js_identifiers(calculator.RUNTIME.read_text("utf-8"))
+    assert {"read", "validate", "evaluate", "format", "mount"} <= identifiers  # the scan sees the code
+    assert not identifiers & names, identifiers & names
+
+
+def test_a_formula_that_reads_nothing_known_is_refused():
+    with pytest.raises(ValueError, match="reads"):
+        calculator.Calculator("x", (), (calculator.Formula("f", sp.Symbol("Q") + 1, "calc_params", "count"),))
+
+
+# ---- bad input --------------------------------------------------------------------------------
+
+BAD = [  # field, text, message key
+    ("L", "", "calc_required"), ("L", "   ", "calc_required"), ("D", "abc", "calc_not_number"),
+    ("D", "NaN", "calc_not_number"), ("D", "Infinity", "calc_not_number"), ("F", "0", "calc_positive"),
+    ("F", "-5", "calc_positive"), ("N", "2.5", "calc_whole"), ("H", "1e-3", "calc_whole"),
+    ("V", "1e16", "calc_too_large"), ("V", "1e400", "calc_too_large"), ("flops", "0.5", "calc_too_small"),
+    ("flops", "1e19", "calc_too_large"), ("hbm", "-80e9", "calc_positive"), ("chips", "1.5", "calc_whole"),
+    ("B", "0x10", "calc_not_number"), ("S", "1e15.5", "calc_not_number"), ("K", "7", "calc_divides"),
+    ("K", "41", "calc_divides"),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bad_input_gets_its_message_and_no_result(node, lang):
+    good = preset_case("LLAMA2_13B", "H100_SXM", 64, 1024)
+    cases = [{**good, "texts": {**good["texts"], field: text}} for field, text, _ in BAD]
+    replies = run(node, calculator.decode_calculator(), cases, lang=lang)
+    for (field, text, key), reply in zip(BAD, replies, strict=True):
+        assert "results" not in reply, (field, text)
+        assert list(reply["errors"]) == [field], (field, text, reply)
+        error = reply["errors"][field]
+        assert error["key"] == key, (field, text, error)
+        assert "{" not in error["text"] and not re.search(r"NaN|Infinity|undefined", error["text"]), error
+        assert error["text"].startswith(term(key, lang).split("{")[0]), error
+    texts = {field: reply["errors"][field]["text"] for (field, _, _), reply in zip(BAD, replies)}
+    assert "40" in texts["K"]  # K's message names the query heads it must divide
+    assert texts["V"] == term("calc_too_large", lang).format(max="1×10¹⁵")
+
+
+def test_readable_ways_of_typing_a_number_are_accepted(node):
+    good = preset_case("LLAMA2_13B", "H100_SXM", 64, 1024)
+    typed = {"B": " 64 ", "S": "1,024", "V": "32 000", "H": "１２８", "bw": "3.35E12", "hbm": "80_000_000_000"}
+    reply = run(node, calculator.decode_calculator(), [{**good, "texts": {**good["texts"], **typed}}])[0]
+    assert "errors" not in reply, reply
+    assert {key: reply["values"][key] for key in typed} == {
+        "B": 64, "S": 1024, "V": 32000, "H": 128, "bw": 3_350_000_000_000, "hbm": 80_000_000_000}
+
+
+# ---- the published page, in a browser -----------------------------------------------------------
+
+NAME = "tools/calculators"
+
+
+def test_site_ships_the_generated_code(site):
+    for lang in ("en", "zh"):
+        page = built_page(site.site, NAME, lang).read_text("utf-8")
+        for calc in (calculator.decode_calculator(), calculator.intensity_calculator()):
+            assert calc.javascript in page
+            assert f'<form class="calc" id="{calc.id}"' in page
+        assert page.count("<script>\n/* The calculators' hand-written JavaScript") == 2
+
+
+@pytest.fixture(scope="module")
+def chromium_page(site):
+    reason = browser.chromium_missing()
+    if reason:
+        if browser.in_ci():
+            pytest.fail(f"{reason}; CI is set, so the browser tests must run", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with browser.SiteServer(site.site) as server, sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(browser.CHROMIUM), args=browser.CHROMIUM_ARGS)
+        context = chromium.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+        context.set_default_timeout(browser.TIMEOUT_MS)
+        page = context.new_page()
+        watch = browser.Watch(context, page)
+        yield server, watch
+        context.close()
+        chromium.close()
+
+
+def output(page, name: str) -> str:
+    return page.locator(f"#decode-calculator-out-{name}").text_content()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_calculator_in_the_browser(chromium_page, lang):
+    server, watch = chromium_page
+    watch.reset()
+    page = watch.page
+    page.goto(server.url(NAME, lang), wait_until="load")
+    math = browser.typeset_math(page)
+    assert math["outcome"] == "done" and not math["untypeset"] and not math["errors"], math
+
+    # every control has its own label, and the lecture's case is computed on load
+    unlabelled = page.eval_on_selector_all(".calc input, .calc select", "els => els.filter(e => e.labels.length !== 1).map(e => e.id)")
+    assert unlabelled == []
+    assert output(page, "fits") == term("yes", lang)
+    first_latency = output(page, "latency_s")
+    assert re.fullmatch(r"[\d.]+ ?(ms|毫秒)", first_latency), first_latency
+
+    # a larger batch: no longer fits, and the address bar says so
+    page.fill("#decode-calculator-B", "256")
+    assert output(page, "fits") == term("no", lang)
+    assert parse_qs(urlsplit(page.url).query) == {"B": ["256"]}
+
+    # a bad value: an inline message tied to the field, results withdrawn, nothing breaks
+    page.fill("#decode-calculator-K", "7")
+    k = page.locator("#decode-calculator-K")
+    assert k.get_attribute("aria-invalid") == "true"
+    note = page.locator("#decode-calculator-K-msg")
+    assert note.get_attribute("id") in k.get_attribute("aria-describedby").split()
+    assert note.text_content() == term("calc_divides", lang).format(other="40")
+    assert output(page, "latency_s") == term("calc_no_result", lang)
+    assert page.locator("#decode-calculator-status").text_content() == term("calc_fix_fields", lang)
+    assert page.locator("#decode-calculator-model").input_value() == "custom"
+
+    # fixed: grouped-query attention makes the batch fit again
+    page.fill("#decode-calculator-K", "8")
+    assert k.get_attribute("aria-invalid") is None and note.text_content() == ""
+    assert output(page, "fits") == term("yes", lang)
+    shared = page.url
+    assert parse_qs(urlsplit(shared).query) == {"model": ["custom"], "K": ["8"], "B": ["256"]}
+    results = {name: output(page, name) for name in ("memory_bytes", "latency_s", "throughput")}
+
+    # the link reproduces the case
+    page.goto("about:blank")
+    page.goto(shared, wait_until="load")
+    assert page.locator("#decode-calculator-K").input_value() == "8"
+    assert page.locator("#decode-calculator-model").input_value() == "custom"
+    assert {name: output(page, name) for name in results} == results
+
+    # a preset from the keyboard refills the model's fields and cleans the address bar
+    page.focus("#decode-calculator-model")
+    page.select_option("#decode-calculator-model", "LLAMA2_70B")
+    assert page.locator("#decode-calculator-L").input_value() == str(MODELS[2].L)
+    assert "K=" not in page.url and "model=LLAMA2_70B" in page.url
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "decode-calculator-L"
+
+    # the matmul calculator beside it keeps its own keys
+    page.fill("#intensity-calculator-mB", "512")
+    assert page.locator("#intensity-calculator-out-matmul_regime").text_content() == term("compute_limited", lang)
+    assert "mB=512" in page.url and "B=256" in page.url
+
+    watch.settle()
+    assert watch.problems == [], "\n".join(watch.problems)
