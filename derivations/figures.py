@@ -1,0 +1,500 @@
+"""Figures of lecture 10, drawn at build time from the derivations' own expressions.
+
+Nothing here is a formula: each figure evaluates expressions taken from `hardware`,
+`intensity` and `stats` with `sympy.lambdify` over the plotted range. The figure
+functions are `@derived`, so the numbers are computed once per build; `to_html(lang)`
+draws them with matplotlib in one language. The result is an inline SVG whose text
+stays text (the reader's fonts render it, Chinese included), with a title and a
+description for screen readers, in a `<figure>` with its caption.
+
+Colours follow the page: axes, text and roofs are drawn in `currentColor`, the
+legend's box in Material's background colour and the data in CSS variables with a
+fallback, so a figure reads on the light and on the dark ("slate") scheme.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from . import stats
+from .cache import derived
+from .glossary import check_lang, term
+from .hardware import H100_SXM, Accelerator
+from .intensity import attention, mlp
+from .models import LLAMA2_13B, Model, replace
+from .symbols import B, S, T, intensity
+from .validate import positive_int
+
+# Sentinel colours, replaced in the SVG: matplotlib needs a colour, the page decides it.
+INK = "#010203"  # -> currentColor: the page's text colour, dark on light and light on dark
+PAPER = "#fdfcfb"  # -> Material's background colour (the legend's box)
+# Okabe-Ito blue, vermillion, green, and a purple: contrast >= 3:1 on white. In the SVG
+# each becomes `var(--figure-color-N, colour)`; docs/assets/site.css lightens them on slate.
+COLORS = ("#0072b2", "#d55e00", "#009e73", "#9467bd")
+WIDTH_IN = 7.0  # figure width in inches; the page scales the SVG to its column
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
+             "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback", "Microsoft YaHei",
+             "PingFang SC", "Hiragino Sans GB")
+
+
+def _number(value: float) -> str:
+    """A plotted value for a label: three significant digits, thousands grouped.
+
+    Examples:
+        >>> _number(295.22), _number(19968.7), _number(0.999)
+        ('295', '19,969', '0.999')
+    """
+    value = float(value)
+    if abs(value) >= 100:
+        return f"{round(value):,}"
+    return f"{value:.3g}"
+
+
+def _scheme(model: Model, lang: str) -> str:
+    """MHA, GQA or MQA with the KV-head count, e.g. 'GQA (K = 8)' or 'GQA（K = 8）'."""
+    name = "MHA" if model.K == model.N else "MQA" if model.K == 1 else "GQA"
+    return name + term("fig_parenthesis", lang).format(f"K = {model.K}")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# ---- drawing --------------------------------------------------------------------------------------
+
+def _fonts() -> list[str]:
+    """DejaVu Sans, then an installed CJK font: matplotlib measures text with these to lay
+    it out. The SVG names only the generic `sans-serif`; no font is embedded."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return ["DejaVu Sans", *[name for name in CJK_FONTS if name in installed][:1]]
+
+
+def _style(salt: str) -> dict:
+    return {
+        "svg.fonttype": "none",  # text stays <text>
+        "svg.hashsalt": salt,  # element ids from a fixed salt: the same SVG on every build
+        "font.family": _fonts(),
+        "font.size": 9.5,
+        "axes.titlesize": 10,
+        "axes.labelsize": 10,
+        "legend.fontsize": 9,
+        "text.color": INK,
+        "axes.edgecolor": INK,
+        "axes.labelcolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "axes.facecolor": "none",
+        "figure.facecolor": "none",
+        "savefig.facecolor": "none",
+        "savefig.edgecolor": "none",
+        "axes.grid": True,
+        "grid.color": INK,
+        "grid.alpha": 0.12,
+        "grid.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.axisbelow": True,
+        "axes.formatter.use_mathtext": False,
+        "legend.facecolor": PAPER,
+        "legend.edgecolor": INK,
+        "legend.framealpha": 0.9,
+        "legend.fancybox": False,
+        "patch.linewidth": 0.6,
+    }
+
+
+def _plain_ticks(axis) -> None:
+    """Tick labels as plain numbers (1, 10, 1,000), not mathtext powers of ten."""
+    from matplotlib.ticker import FuncFormatter, NullLocator
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}"))
+    axis.set_minor_locator(NullLocator())  # no minor ticks: each costs a drawn artist
+
+
+def _svg(draw, *, height_in: float, salt: str, lang: str) -> str:
+    """Run `draw(axes, lang)` on a fresh matplotlib figure and return the SVG element."""
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_style(salt)):
+        figure = Figure(figsize=(WIDTH_IN, height_in))
+        FigureCanvasSVG(figure)
+        # Fixed margins (inches), wide enough for either language: a layout engine would
+        # measure every text first and triple the drawing time.
+        figure.subplots_adjust(left=0.8 / WIDTH_IN, right=1 - 0.2 / WIDTH_IN,
+                               bottom=0.6 / height_in, top=1 - 0.12 / height_in)
+        draw(figure.add_subplot(), lang)
+        out = io.StringIO()
+        figure.savefig(out, format="svg", metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
+    svg = out.getvalue()
+    svg = svg[svg.index("<svg"):]  # no XML declaration or DOCTYPE inside HTML
+    # matplotlib's <style> sets stroke joins with a `*` selector, which would reach the whole page
+    svg = re.sub(r"\s*<defs>\s*<style[^>]*>.*?</style>\s*</defs>", "", svg, count=1, flags=re.S)
+    svg = re.sub(r"font-family: [^;\"]+", "font-family: sans-serif", svg)
+    svg = svg.replace(INK, "currentColor").replace(PAPER, "var(--md-default-bg-color, #fff)")
+    for number, color in enumerate(COLORS, start=1):  # site.css brightens them on the dark scheme
+        svg = svg.replace(color, f"var(--figure-color-{number}, {color})")
+    return svg.strip()
+
+
+def _html(draw, *, key: str, lang: str, height_in: float, title: str, desc: str, caption: str) -> str:
+    """The figure as inline HTML: SVG with title and description, then the caption."""
+    check_lang(lang)
+    anchor = f"figure-{key}"
+    svg = _svg(draw, height_in=height_in, salt=f"{key}-{lang}", lang=lang)
+    width = re.search(r'width="([\d.]+)pt"', svg)[1]
+    svg = re.sub(
+        r'<svg ([^>]*?)width="[\d.]+pt" height="[\d.]+pt"',
+        rf'<svg \1role="img" aria-labelledby="{anchor}-title" aria-describedby="{anchor}-desc" '
+        rf'style="display:block;width:100%;max-width:{float(width) * 4 / 3:.0f}px;height:auto;'
+        rf'stroke-linejoin:round;stroke-linecap:butt"',
+        svg, count=1,
+    )
+    svg = re.sub(
+        r"(<svg [^>]*>)",
+        lambda match: (f'{match[1]}\n<title id="{anchor}-title">{html.escape(title)}</title>'
+                       f'\n<desc id="{anchor}-desc">{html.escape(desc)}</desc>'),
+        svg, count=1,
+    )
+    caption = html.escape(caption).replace(" = ", "\u00a0=\u00a0")  # "S = 1024" stays on one line
+    return (f'<figure class="derived-figure" id="{anchor}" style="width:100%">\n{svg}\n'
+            f"<figcaption>{caption}</figcaption>\n</figure>")
+
+
+# ---- the roofline ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Operation:
+    """One operation placed on the roofline."""
+
+    key: str  # glossary key of its legend entry
+    group: int  # query heads per KV head (attention), 0 for the MLP
+    sizes: str  # language-neutral, e.g. "B = 64"
+    intensity: float  # FLOP/byte
+    attainable: float  # FLOP/s, the roof at that intensity
+
+    @property
+    def style(self) -> tuple[str, str, bool]:
+        """Colour, marker and whether it is filled: one per legend entry."""
+        color = COLORS[0] if not self.group else COLORS[1] if self.group == 1 else COLORS[2]
+        marker = "o" if not self.group else "^" if self.group == 1 else "D"
+        return color, "s" if self.key == "fig_mlp_prefill" else marker, "prefill" in self.key
+
+    def label(self, lang: str) -> str:
+        scheme = "MHA" if self.group == 1 else "GQA" + term("fig_parenthesis", lang).format(f"G = {self.group}")
+        return term(self.key, lang).format(scheme=scheme)
+
+
+@dataclass(frozen=True, eq=False)
+class Roofline:
+    """Attainable FLOP/s against intensity for one accelerator, with lecture 10's operations."""
+
+    accelerator: Accelerator
+    seq_len: int
+    group_size: int
+    grid: np.ndarray  # intensities along the roof, FLOP/byte
+    roof: np.ndarray  # attainable FLOP/s along the roof
+    operations: tuple[Operation, ...]
+
+    @property
+    def key(self) -> str:
+        return "roofline-" + _slug(self.accelerator.name)
+
+    def regime(self, operation: Operation) -> str:
+        return "compute_limited" if operation.intensity > float(self.accelerator.ridge) else "memory_limited"
+
+    def to_html(self, lang: str = "en") -> str:
+        check_lang(lang)
+        points = term("fig_list", lang).join(
+            term("fig_roofline_point", lang).format(
+                label=op.label(lang), sizes=op.sizes, intensity=_number(op.intensity),
+                regime=term(self.regime(op), lang))
+            for op in self.operations)
+        names = {"accelerator": self.accelerator.name}
+        return _html(
+            self._draw, key=self.key, lang=lang, height_in=4.6,
+            title=term("fig_roofline_title", lang).format(**names),
+            desc=term("fig_roofline_desc", lang).format(
+                ridge=_number(self.accelerator.ridge), peak=_number(self.accelerator.flops_per_s / 10**12),
+                points=points),
+            caption=term("fig_roofline_caption", lang).format(
+                **names, seq_len=self.seq_len, group=self.group_size),
+        )
+
+    def _draw(self, ax, lang: str) -> None:
+        tera = 10**12
+        ridge, peak = float(self.accelerator.ridge), float(self.accelerator.flops_per_s) / tera
+        low, high = self.grid[0], self.grid[-1]
+        bottom, top = self.roof[0] / tera / 2, peak * 4
+        ax.set(xscale="log", yscale="log", xlim=(low, high), ylim=(bottom, top),
+               xlabel=term("fig_intensity_axis", lang), ylabel=term("fig_attainable_axis", lang))
+        _plain_ticks(ax.xaxis)
+        _plain_ticks(ax.yaxis)
+        ax.fill_between(self.grid, self.roof / tera, bottom, color=INK, alpha=0.05, linewidth=0)
+        ax.plot(self.grid, self.roof / tera, color=INK, linewidth=2, label=term("fig_roof", lang))
+        ax.axvline(ridge, color=INK, linewidth=0.8, linestyle=":")
+        ax.plot([ridge], [peak], marker="o", markersize=4.5, color=INK, linestyle="none")
+        ax.annotate(term("fig_ridge", lang).format(ridge=_number(ridge)), (ridge, top),
+                    xytext=(-4, -4), textcoords="offset points", ha="right", va="top")
+        ax.annotate("← " + term("memory_limited", lang), (ridge, bottom), xytext=(-4, 4),
+                    textcoords="offset points", ha="right", va="bottom", alpha=0.8)
+        ax.annotate(term("compute_limited", lang) + " →", (ridge, bottom), xytext=(4, 4),
+                    textcoords="offset points", ha="left", va="bottom", alpha=0.8)
+        seen, flat = set(), 0
+        for op in self.operations:
+            color, marker, filled = style = op.style
+            ax.plot([op.intensity], [op.attainable / tera], linestyle="none", marker=marker,
+                    markersize=9 if op.key == "fig_mlp_generation" else 6.5, markeredgewidth=1.4,
+                    color=color, markerfacecolor=color if filled else "none",
+                    label=None if style in seen else op.label(lang), zorder=3)
+            seen.add(style)
+            if op.key == "fig_mlp_generation":
+                # up-left of a point on the slope; on the flat roof, above and below in turn,
+                # so that neighbours near the ridge do not overlap
+                on_roof = op.intensity > ridge
+                below = on_roof and flat % 2 == 1
+                flat += on_roof
+                ax.annotate(op.sizes, (op.intensity, op.attainable / tera),
+                            xytext=(0, -9) if below else (0, 7) if on_roof else (-6, 5), textcoords="offset points",
+                            ha="center" if on_roof else "right", va="top" if below else "bottom", color=color)
+        ax.legend(loc="upper left", borderaxespad=0.8)
+
+
+@derived
+def roofline(accelerator=H100_SXM, seq_len=stats.LECTURE_SEQ_LEN, batches=(1, 16, 64, 256, 512),
+             group_size=8) -> Roofline:
+    """The roofline of `accelerator` (`Accelerator.attainable_flops_per_s`) with the MLP's
+    large-model limit at generation for each of `batches` and at prefill, and attention at
+    prefill and generation, MHA and GQA with `group_size`, all at context `seq_len`.
+
+    Examples:
+        >>> figure = roofline()
+        >>> [op.intensity for op in figure.operations if op.sizes == "B = 64"]
+        [64.0]
+    """
+    accelerator = stats._accelerator(accelerator)
+    tokens = int(positive_int("seq_len", seq_len))
+    group = int(positive_int("group_size", group_size))
+    roof = sp.lambdify(intensity, accelerator.attainable_flops_per_s, "numpy")
+    mlp_limit = sp.lambdify((B, T), mlp().limit, "numpy")
+    operations = [Operation("fig_mlp_generation", 0, f"B = {int(positive_int('batches', b))}",
+                            float(mlp_limit(b, 1)), 0.0) for b in batches]
+    operations.append(Operation("fig_mlp_prefill", 0, f"T = S = {tokens}", float(mlp_limit(1, tokens)), 0.0))
+    for heads in (attention(), attention(group_size=group)):
+        for key, expression in (("fig_attention_generation", heads.generate), ("fig_attention_prefill", heads.prefill)):
+            value = float(sp.lambdify(S, expression, "numpy")(tokens))
+            operations.append(Operation(key, int(heads.group_size), f"S = {tokens}", value, 0.0))
+    operations = tuple(Operation(op.key, op.group, op.sizes, op.intensity, float(roof(op.intensity)))
+                       for op in operations)
+    values = [op.intensity for op in operations] + [float(accelerator.ridge)]
+    grid = np.geomspace(min(values) / 2, max(values) * 4, 64)
+    return Roofline(accelerator, tokens, group, grid, np.asarray(roof(grid), dtype=float), operations)
+
+
+# ---- latency against throughput -------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Curve:
+    """One model's decode step along a range of batch sizes (`stats.formulas()`)."""
+
+    model: Model
+    batch: np.ndarray
+    latency_s: np.ndarray
+    throughput: np.ndarray  # tokens/s
+    memory_bytes: np.ndarray
+    max_batch: int  # the largest batch that fits in HBM (`stats.max_batch`)
+    ceiling: float  # tokens/s as B -> oo (`stats.throughput_limit`)
+    weights_bytes: float
+    kv_bytes_per_seq: float
+
+    def at(self, batch: int) -> int:
+        """Index of `batch` in the sampled batches."""
+        return int(np.flatnonzero(self.batch == batch)[0])
+
+
+def _curve(model: Model, accelerator: Accelerator, seq_len: int, last: int) -> Curve:
+    symbolic = stats.formulas()
+    one = stats.decode(model, accelerator, 1, seq_len)
+    values = {symbol: value for symbol, value in stats._values(model, accelerator, 1, seq_len, 1, 2, 2).items()
+              if symbol != B}
+    fits = stats.max_batch(model, accelerator, seq_len)
+    if fits < 1:
+        raise ValueError(f"{model.name} does not fit in the HBM of {accelerator.name} even at B = 1")
+    last = max(last, fits)
+    batch = np.unique(np.concatenate([np.round(np.geomspace(1, last, 80)), 4 ** np.arange(6), [fits]]))
+    batch = batch[batch <= last]
+
+    def along(expression):
+        return np.asarray(sp.lambdify(B, expression.subs(values), "numpy")(batch), dtype=float) * np.ones_like(batch)
+
+    return Curve(model, batch, along(symbolic.latency_s), along(symbolic.throughput), along(symbolic.memory_bytes),
+                 fits, float(stats.throughput_limit(model, accelerator, seq_len).value),
+                 float(one.param_bytes_total), float(one.kv_bytes_per_seq))
+
+
+@dataclass(frozen=True, eq=False)
+class LatencyThroughput:
+    accelerator: Accelerator
+    seq_len: int
+    curves: tuple[Curve, ...]
+
+    @property
+    def key(self) -> str:
+        return "latency-throughput-" + _slug(self.curves[0].model.name)
+
+    def to_html(self, lang: str = "en") -> str:
+        check_lang(lang)
+        first = int(self.curves[0].batch[0])
+        curves = " ".join(
+            term("fig_latency_curve", lang).format(
+                label=_scheme(c.model, lang), first=first, latency=_number(c.latency_s[0] * 1000),
+                throughput=_number(c.throughput[0]), max_batch=c.max_batch,
+                max_latency=_number(c.latency_s[c.at(c.max_batch)] * 1000),
+                max_throughput=_number(c.throughput[c.at(c.max_batch)]), ceiling=_number(c.ceiling))
+            for c in self.curves)
+        names = {"model": self.curves[0].model.name, "accelerator": self.accelerator.name}
+        return _html(
+            self._draw, key=self.key, lang=lang, height_in=4.4,
+            title=term("fig_latency_title", lang).format(**names),
+            desc=term("fig_latency_desc", lang).format(first=first, last=int(self.curves[0].batch[-1]),
+                                                       curves=curves),
+            caption=term("fig_latency_caption", lang).format(**names, seq_len=self.seq_len),
+        )
+
+    def _draw(self, ax, lang: str) -> None:
+        from matplotlib.ticker import LogLocator
+
+        lowest = min(float(c.latency_s.min()) for c in self.curves) * 1000
+        highest = max(float(c.latency_s.max()) for c in self.curves) * 1000
+        slowest = min(float(c.throughput.min()) for c in self.curves)
+        ceiling = max(c.ceiling for c in self.curves)
+        ax.set(xscale="log", yscale="log", xlim=(slowest / 1.5, ceiling * 1.4), ylim=(lowest / 1.25, highest * 1.6),
+               xlabel=term("tokens_per_s", lang), ylabel=term("latency_ms", lang))
+        ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        _plain_ticks(ax.xaxis)
+        _plain_ticks(ax.yaxis)
+        for color, curve in zip(COLORS, self.curves):
+            ms, fits = curve.latency_s * 1000, curve.batch <= curve.max_batch
+            ax.plot(curve.throughput[fits], ms[fits], color=color, linewidth=2, label=_scheme(curve.model, lang))
+            beyond = curve.batch >= curve.max_batch
+            ax.plot(curve.throughput[beyond], ms[beyond], color=color, linewidth=1.5, linestyle="--")
+            ax.axvline(curve.ceiling, color=color, linewidth=1, linestyle=":")
+            steps = np.isin(curve.batch, 4 ** np.arange(6)) & (curve.batch != curve.max_batch)
+            ax.plot(curve.throughput[steps], ms[steps], linestyle="none", marker="o", markersize=3.5, color=color)
+            upper = curve is self.curves[0]  # the first curve lies above the others: label above it
+            for index in np.flatnonzero(steps):
+                ax.annotate(f"B = {int(curve.batch[index])}", (curve.throughput[index], ms[index]),
+                            xytext=(-4, 3) if upper else (4, -3), textcoords="offset points",
+                            ha="right" if upper else "left", va="bottom" if upper else "top", color=color,
+                            fontsize=8)
+            at = curve.at(curve.max_batch)
+            ax.plot([curve.throughput[at]], [ms[at]], linestyle="none", marker="*", markersize=13, color=color,
+                    markeredgecolor=INK, markeredgewidth=0.6, zorder=3)
+            ax.annotate(f"B = {curve.max_batch}", (curve.throughput[at], ms[at]), xytext=(-8, 4),
+                        textcoords="offset points", ha="right", va="bottom", color=color, fontweight="bold")
+        ax.plot([], [], color=INK, linewidth=1.5, linestyle="--", label=term("fig_does_not_fit", lang))
+        ax.plot([], [], color=INK, linestyle="none", marker="*", markersize=11, markerfacecolor="none",
+                label=term("fig_max_batch", lang))
+        ax.plot([], [], color=INK, linewidth=1, linestyle=":", label=term("fig_ceiling", lang))
+        ax.legend(loc="upper left", borderaxespad=0.8)
+
+
+@derived
+def latency_throughput(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=stats.LECTURE_SEQ_LEN, kv_heads=8,
+                       last_batch=1024) -> LatencyThroughput:
+    """Latency per step against throughput as the batch grows, for `model` and for the same
+    model with `kv_heads` KV heads, from `stats.formulas()`; where memory runs out from
+    `stats.max_batch`.
+
+    Examples:
+        >>> figure = latency_throughput()
+        >>> [curve.max_batch for curve in figure.curves][0]
+        64
+    """
+    model, accelerator = stats._model(model), stats._accelerator(accelerator)
+    tokens = int(positive_int("seq_len", seq_len))
+    last = int(positive_int("last_batch", last_batch))
+    variants = (model, replace(model, K=kv_heads))
+    return LatencyThroughput(accelerator, tokens, tuple(_curve(m, accelerator, tokens, last) for m in variants))
+
+
+# ---- memory against batch -------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class MemoryBatch:
+    accelerator: Accelerator
+    seq_len: int
+    curves: tuple[Curve, ...]
+
+    @property
+    def key(self) -> str:
+        return "memory-batch-" + _slug(self.curves[0].model.name)
+
+    def to_html(self, lang: str = "en") -> str:
+        check_lang(lang)
+        gb = 10**9
+        lines = " ".join(
+            term("fig_memory_line", lang).format(
+                label=_scheme(c.model, lang), weights=_number(c.weights_bytes / gb),
+                kv=_number(c.kv_bytes_per_seq / gb), max_batch=c.max_batch)
+            for c in self.curves)
+        names = {"model": self.curves[0].model.name, "accelerator": self.accelerator.name}
+        variants = ", ".join(str(c.model.K) for c in self.curves)
+        return _html(
+            self._draw, key=self.key, lang=lang, height_in=4.2,
+            title=term("fig_memory_title", lang).format(**names),
+            desc=term("fig_memory_desc", lang).format(capacity=_number(self.accelerator.hbm_bytes / gb), lines=lines),
+            caption=term("fig_memory_caption", lang).format(
+                **names, seq_len=self.seq_len, variants=variants if lang == "en" else variants.replace(", ", "、")),
+        )
+
+    def _draw(self, ax, lang: str) -> None:
+        from matplotlib.ticker import LogLocator
+
+        gb = 10**9
+        capacity = float(self.accelerator.hbm_bytes) / gb
+        last = max(int(c.batch[-1]) for c in self.curves)
+        ax.set(xscale="log", xlim=(1, last), ylim=(0, capacity * 2),
+               xlabel=term("fig_batch_axis", lang), ylabel=term("memory_gb", lang))
+        ax.xaxis.set_major_locator(LogLocator(base=4))
+        _plain_ticks(ax.xaxis)
+        ax.axhspan(capacity, capacity * 2, color=INK, alpha=0.05, linewidth=0)
+        ax.axhline(capacity, color=INK, linewidth=1.2, linestyle="--")
+        ax.annotate(term("fig_capacity", lang).format(accelerator=self.accelerator.name), (1, capacity),
+                    xytext=(6, 4), textcoords="offset points", ha="left", va="bottom")
+        for color, curve in zip(COLORS, self.curves):
+            ax.plot(curve.batch, curve.memory_bytes / gb, color=color, linewidth=2, label=_scheme(curve.model, lang))
+            at = curve.at(curve.max_batch)
+            ax.plot([curve.max_batch], [curve.memory_bytes[at] / gb], linestyle="none", marker="o", markersize=7,
+                    color=color, markeredgecolor=INK, markeredgewidth=0.6, zorder=3)
+            ax.annotate(f"B = {curve.max_batch}", (curve.max_batch, curve.memory_bytes[at] / gb), xytext=(6, -4),
+                        textcoords="offset points", ha="left", va="top", color=color, fontweight="bold")
+        ax.plot([], [], color=INK, linestyle="none", marker="o", markersize=7, markerfacecolor="none",
+                label=term("fig_max_batch", lang))
+        ax.legend(loc="upper left", borderaxespad=0.8)
+
+
+@derived
+def memory_batch(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=stats.LECTURE_SEQ_LEN, kv_heads=(40, 8, 1),
+                 last_batch=16384) -> MemoryBatch:
+    """Weights plus KV cache (`stats.formulas().memory_bytes`) against the batch size for
+    `model` with each of `kv_heads`, against the accelerator's HBM.
+
+    Examples:
+        >>> [curve.max_batch for curve in memory_batch().curves][0]
+        64
+    """
+    model, accelerator = stats._model(model), stats._accelerator(accelerator)
+    tokens = int(positive_int("seq_len", seq_len))
+    last = int(positive_int("last_batch", last_batch))
+    variants = tuple(replace(model, K=k) for k in kv_heads)
+    return MemoryBatch(accelerator, tokens, tuple(_curve(m, accelerator, tokens, last) for m in variants))
