@@ -147,14 +147,17 @@ def _svg(draw, *, height_in: float, salt: str, lang: str) -> str:
 
 
 def _html(draw, *, key: str, lang: str, height_in: float, title: str, desc: str, caption: str) -> str:
-    """The figure as inline HTML: SVG with title and description, then the caption."""
+    """The figure as inline HTML: SVG with title and description, then the caption.
+
+    The site's search indexes the caption, not the SVG's tick labels (`data-search-exclude`).
+    """
     check_lang(lang)
     anchor = f"figure-{key}"
     svg = _svg(draw, height_in=height_in, salt=f"{key}-{lang}", lang=lang)
     width = re.search(r'width="([\d.]+)pt"', svg)[1]
     svg = re.sub(
         r'<svg ([^>]*?)width="[\d.]+pt" height="[\d.]+pt"',
-        rf'<svg \1role="img" aria-labelledby="{anchor}-title" aria-describedby="{anchor}-desc" '
+        rf'<svg \1role="img" aria-labelledby="{anchor}-title" aria-describedby="{anchor}-desc" data-search-exclude="" '
         rf'style="display:block;width:100%;max-width:{float(width) * 4 / 3:.0f}px;height:auto;'
         rf'stroke-linejoin:round;stroke-linecap:butt"',
         svg, count=1,

@@ -66,6 +66,7 @@ def test_a_figure_with_an_svg_and_a_caption(drawn, name, lang):
     assert root.tag == "figure" and root.get("id", "").startswith("figure-")
     assert re.fullmatch(r"0 0 [\d.]+ [\d.]+", svg.get("viewBox", "")), svg.get("viewBox")
     assert "width:100%" in svg.get("style", "")
+    assert svg.get("data-search-exclude") == ""  # search indexes the caption, not tick labels
     caption = root.find("figcaption")
     assert caption is not None and len(caption.text or "") > 40
 
@@ -230,3 +231,33 @@ def test_latency_and_throughput_along_the_batch():
     assert gqa.ceiling == pytest.approx(H100_BYTES_PER_S / (KV_PER_SEQ * 8 / 40), rel=1e-12)
     assert all(curve.throughput[-1] < curve.ceiling for curve in (mha, gqa))
     assert (mha.max_batch, gqa.max_batch) == (64, 341)
+
+
+# ---- on the built site ---------------------------------------------------------------------------
+
+PAGES = {"lecture-10/theory-intensity": ("roofline-nvidia-h100-sxm-80gb", "roofline-google-tpu-v5e"),
+         "lecture-10/code-stats": ("latency-throughput-llama-2-13b", "memory-batch-llama-2-13b")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_show_their_figures(site, page, lang):
+    from test_site import built_page
+
+    html = built_page(site.site, page, lang).read_text("utf-8")
+    for key in PAGES[page]:
+        start = html.index(f'<figure class="derived-figure" id="figure-{key}"')
+        figure_html = html[start:html.index("</figure>", start) + len("</figure>")]
+        assert figure_html == figure({"roofline-nvidia-h100-sxm-80gb": "roofline-h100",
+                                      "roofline-google-tpu-v5e": "roofline-tpu-v5e",
+                                      "latency-throughput-llama-2-13b": "latency-throughput",
+                                      "memory-batch-llama-2-13b": "memory-batch"}[key]).to_html(lang)
+
+
+def test_search_indexes_captions_not_tick_labels(site):
+    import json
+
+    index = json.loads((site.site / "search/search_index.json").read_text("utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "Roofline of the NVIDIA H100 SXM 80GB, with the operations of lecture 10" in text
+    assert "ridge point I*" not in text and "屋脊点I*" not in text
