@@ -357,7 +357,8 @@ def _select_html(calc_id: str, choice: Choice, lang: str) -> str:
     if choice.presets is not None:
         options.append(f'<option value="custom">{_text("calc_custom", lang)}</option>')
     label = _label(choice.label, choice.symbol, lang)
-    return (f'<div class="calc-field calc-field--select"><label for="{ident}">{label}</label>'
+    wide = " calc-field--wide" if choice.presets is not None else ""  # long names: two columns
+    return (f'<div class="calc-field calc-field--select{wide}"><label for="{ident}">{label}</label>'
             f'<select id="{ident}" name="{choice.key}">{"".join(options)}</select><span class="calc-msg"></span></div>')
 
 
@@ -385,12 +386,12 @@ def _results_html(calc_id: str, formulas: tuple[Formula, ...], lang: str) -> str
         if formula.kind == "regime":
             label = _text("calc_regime_of", lang).format(what=_text(formula.label, lang))
         math = html.escape(r"\displaystyle " + render.latex(formula.expr), quote=False)
-        rows.append(
+        rows.append(  # the value before the formula: on a phone the formula is what scrolls away
             f'<tr data-kind="{formula.kind}"><th scope="row">{label}</th>'
-            f'<td class="calc-formula"><span class="arithmatex">\\({math}\\)</span></td>'
             f'<td class="calc-value"><output id="{calc_id}-out-{formula.name}">'
-            f'{_text("calc_no_result", lang)}</output></td></tr>')
-    head = "".join(f'<th scope="col">{_text(key, lang)}</th>' for key in ("calc_quantity", "calc_formula", "calc_value"))
+            f'{_text("calc_no_result", lang)}</output></td>'
+            f'<td class="calc-formula"><span class="arithmatex">\\({math}\\)</span></td></tr>')
+    head = "".join(f'<th scope="col">{_text(key, lang)}</th>' for key in ("calc_quantity", "calc_value", "calc_formula"))
     return (f'<div class="calc-results" id="{calc_id}-results"><table><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
