@@ -85,7 +85,7 @@ TERMS.update({
     "calc_weight_dtype": ("Weight type", "权重类型"),
     "calc_kv_dtype": ("KV cache type", "KV缓存类型"),
     "calc_value_dtype": ("Bytes per element", "每个元素的字节数"),
-    "calc_dtype_option": ("{dtype}: {bytes} bytes", "{dtype}：{bytes}字节"),
+    "calc_dtype_option": ("{dtype}: {bytes}-byte values", "{dtype}：每个值{bytes}字节"),
     "calc_rows_m": ("Rows of X", "X的行数"),
     "calc_inner": ("Columns of X, rows of W", "X的列数（W的行数）"),
     "calc_cols": ("Columns of W", "W的列数"),

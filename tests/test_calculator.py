@@ -260,16 +260,16 @@ def test_presets_are_the_package_constants():
 
 # ---- no formula typed by hand -----------------------------------------------------------------
 
-LINE = re.compile(r"^  (\w+): \{args: \[([^\]]*)\], f: \(([^)]*)\) => (.+)\},$")
+FUNCTION = re.compile(r"^  (\w+): \{args: \[([^\]]*)\],\n    f: \(([^)]*)\) => (.+)\},$")
 
 
 def generated(calc: calculator.Calculator) -> dict[str, tuple[list[str], str]]:
     lines = calc.javascript.splitlines()
     assert lines[0] == "{" and lines[-1] == "}" and lines[1].lstrip().startswith("//")
     functions = {}
-    for line in lines[2:-1]:
-        match = LINE.match(line)
-        assert match, f"not a generated function: {line}"
+    for first, second in zip(lines[2:-1:2], lines[3:-1:2], strict=True):
+        match = FUNCTION.match(f"{first}\n{second}")
+        assert match, f"not a generated function: {first}\n{second}"
         name, quoted, params, body = match.groups()
         args = json.loads(f"[{quoted}]")
         assert params.split(", ") == args
