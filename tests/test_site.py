@@ -70,3 +70,16 @@ def test_code_page_shows_the_source_that_ran(site):
     first_line = inspect.getsource(inspect.unwrap(attention)).splitlines()[0]
     assert first_line.split("(")[0] in text  # "def attention"
     assert "kv_values = 2 * B * S * D / group" in text.replace("&quot;", '"')
+
+
+def test_the_404_page_speaks_both_languages(site):
+    html = (site.site / "404.html").read_text("utf-8")
+    assert 'lang="en"' in html and 'lang="zh"' in html
+    assert re.search(r'href="[^"]*/zh/"', html)
+
+
+def test_sitemap_lists_both_languages(site):
+    sitemap = (site.site / "sitemap.xml").read_text("utf-8")
+    for name in PAGES:
+        path = "" if name == "index" else f"{name}/"
+        assert f"/{path}</loc>" in sitemap and f'hreflang="zh" href="' in sitemap
