@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 
@@ -19,6 +20,8 @@ def break_attention_flops(project: Path) -> None:
     )
     assert broken != source, "the line to break has moved"
     intensity.write_text(broken, "utf-8")
+    # New derivations mean new notebook runs, which this build does not test: skip them.
+    shutil.rmtree(project / "docs" / "notebooks")
 
 
 def break_links(project: Path) -> None:
@@ -36,9 +39,8 @@ FAULTS = {
     "raising block": (lambda p: append(p / "docs/notation.zh.md",
                                        '\n```python exec="1" id="broken"\nraise ValueError("no")\n```\n'), ()),
     "missing twin": (lambda p: (p / "docs/notation.zh.md").unlink(), ()),  # not --strict: a hook stops it
-    # A strict build reports every warning before it aborts, so these two share one build;
-    # each test looks for its own fault's message.
-    "broken links": (break_links, ("--strict",)),
+    # Not --strict, so that the build completes: its warnings are what fails a strict
+    # build, and its pages double as the second build of the reproducibility test.
+    "broken links": (break_links, ()),
     "failing notebook cell": (break_a_notebook, ()),
-    "reproducible": (lambda p: None, ("--strict",)),  # no fault: a second clean build
 }
