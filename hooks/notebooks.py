@@ -103,7 +103,9 @@ def _executed_copy(path: Path, config) -> Path:
         cell.id = f"cell-{index}"  # jupytext draws random ids: keep the HTML reproducible
     target = _pages(config) / f"{path.stem}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, target)
+    text = nbformat.writes(notebook)
+    if not target.exists() or target.read_text("utf-8") != text:
+        target.write_text(text, "utf-8")
     return target
 
 
@@ -156,6 +158,7 @@ def on_build_error(error, **kwargs):
         pending.cancel()
 
 
+@event_priority(100)  # before mkdocs-jupyter reads the file to key its cache
 def on_pre_page(page, **kwargs):
     if isinstance(page.file, NotebookPage):
         _pending[SOURCE.match(page.file.src_uri)["name"]].result()  # raises if a cell failed

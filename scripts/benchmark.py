@@ -67,16 +67,20 @@ class Serve:
             [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
             cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.builds = 0
+        self.serving = False
         self.condition = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
-        self.wait_for_build(0, timeout=120)
+        with self.condition:  # watching starts with "Serving on", after the first build
+            if not self.condition.wait_for(lambda: self.serving, 120):
+                raise TimeoutError("mkdocs serve did not start")
+        time.sleep(1)
 
     def _read(self):
         for line in self.process.stdout:
-            if "Documentation built in" in line:
-                with self.condition:
-                    self.builds += 1
-                    self.condition.notify_all()
+            with self.condition:
+                self.builds += "Documentation built in" in line
+                self.serving = self.serving or "Serving on" in line
+                self.condition.notify_all()
 
     def wait_for_build(self, seen: int, timeout: float = 60) -> None:
         with self.condition:
@@ -137,14 +141,15 @@ def main():
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs.\n")
     print("| measure | seconds |\n|---|---|")
     print(f"| cold `mkdocs build --strict`, both languages, notebooks executed | {median(t for t, _ in cold):.1f} |")
-    print(f"| of which executing the notebooks (side by side, overlapping the pages) | "
+    print(f"| notebook execution, summed over the notebooks (they run side by side, during the build) | "
           f"{median(n for _, n in cold):.1f} |")
     print(f"| warm build (notebooks cached) | {median(t for t, _ in warm):.1f} |")
     print(f"| all executed blocks of all pages, both languages, fresh process | {median(derivations):.1f} |")
     print(f"| rebuild under `mkdocs serve` after a prose edit | {median(prose):.1f} |")
     print(f"| rebuild under `mkdocs serve` after a derivation edit | {median(derivation):.1f} |")
-    print("\n| page, with its scripts and styles | MB | MB gzipped |\n|---|---|---|")
-    for name, (raw, zipped) in sorted(weights.items(), key=lambda item: -item[1][0])[:5]:
+    print("\n| heaviest page of its kind, with its scripts and styles | MB | MB gzipped |\n|---|---|---|")
+    for kind in ("lecture-10", "reference", "notebooks", "tools"):
+        name, (raw, zipped) = max(((n, w) for n, w in weights.items() if kind in n), key=lambda item: item[1][0])
         print(f"| {name} | {raw / 1e6:.2f} | {zipped / 1e6:.2f} |")
     print("\nMathJax's fonts load on demand and are not counted.")
 
