@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from . import stats
+from . import hardware, models, stats
 from .cache import derived
 from .glossary import check_lang, term
 from .hardware import H100_SXM, Accelerator
@@ -284,7 +284,7 @@ def roofline(accelerator=H100_SXM, seq_len=stats.LECTURE_SEQ_LEN, batches=(1, 16
         >>> [op.intensity for op in figure.operations if op.sizes == "B = 64"]
         [64.0]
     """
-    accelerator = stats._accelerator(accelerator)
+    accelerator = hardware.accelerator(accelerator)
     tokens = int(positive_int("seq_len", seq_len))
     group = int(positive_int("group_size", group_size))
     roof = sp.lambdify(intensity, accelerator.attainable_flops_per_s, "numpy")
@@ -423,7 +423,7 @@ def latency_throughput(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=stats.LEC
         >>> [curve.max_batch for curve in figure.curves][0]
         64
     """
-    model, accelerator = stats._model(model), stats._accelerator(accelerator)
+    model, accelerator = models.model(model), hardware.accelerator(accelerator)
     tokens = int(positive_int("seq_len", seq_len))
     last = int(positive_int("last_batch", last_batch))
     variants = (model, replace(model, K=kv_heads))
@@ -496,7 +496,7 @@ def memory_batch(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=stats.LECTURE_S
         >>> [curve.max_batch for curve in memory_batch().curves][0]
         64
     """
-    model, accelerator = stats._model(model), stats._accelerator(accelerator)
+    model, accelerator = models.model(model), hardware.accelerator(accelerator)
     tokens = int(positive_int("seq_len", seq_len))
     last = int(positive_int("last_batch", last_batch))
     variants = tuple(replace(model, K=k) for k in kv_heads)

@@ -82,8 +82,8 @@ ACCELERATORS: tuple[Accelerator, ...] = (
 )
 
 
-def accelerator(name: str) -> Accelerator:
-    """Look an accelerator up by its constant name or its full name.
+def accelerator(name: str | Accelerator) -> Accelerator:
+    """Look an accelerator up by its constant name or its full name (one passes through).
 
     Examples:
         >>> accelerator("H100_SXM").name

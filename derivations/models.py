@@ -111,8 +111,8 @@ DEEPSEEK_V2 = MLAModel("DeepSeek-V2", L=60, D=5120, N=128, H=128, V=102400, late
                        source="https://arxiv.org/abs/2405.04434")
 
 
-def model(name: str) -> Model:
-    """Look a model up by constant name or full name.
+def model(name: str | Model) -> Model:
+    """Look a model up by constant name or full name (a Model passes through).
 
     Examples:
         >>> model("LLAMA3_8B").name

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from . import render
+from . import hardware, models, render, symbols
 from .cache import derived
 from .claims import Claim, Claims
 from .glossary import check_lang, term
-from .hardware import H100_SXM, Accelerator, accelerator
-from .models import LLAMA2_13B, MODELS, Model, model
-from . import symbols
+from .hardware import H100_SXM, Accelerator
+from .models import LLAMA2_13B, MODELS, Model
 from .symbols import B, D, F, H, K, L, N, S, V, bandwidth, dtype_bytes
 from .validate import positive, positive_int
 
@@ -129,7 +128,7 @@ def decode(model, accelerator, batch, seq_len, chips=1, param_bytes=2,
         >>> decode(LLAMA2_13B, H100_SXM, batch=256, seq_len=1024).fits
         False
     """
-    shape, device = _model(model), _accelerator(accelerator)
+    shape, device = models.model(model), hardware.accelerator(accelerator)
     values = _values(shape, device, batch, seq_len, chips, param_bytes,
                      kv_bytes)
     symbolic = formulas()
@@ -172,22 +171,6 @@ def _whole(name: str, value) -> sp.Integer:
     return checked
 
 
-def _model(value) -> Model:
-    if isinstance(value, str):
-        return model(value)
-    if not isinstance(value, Model):
-        raise ValueError(f"model must be a Model or a model name, got {value!r}")
-    return value
-
-
-def _accelerator(value) -> Accelerator:
-    if isinstance(value, str):
-        return accelerator(value)
-    if not isinstance(value, Accelerator):
-        raise ValueError(f"accelerator must be an Accelerator or its name, got {value!r}")
-    return value
-
-
 @derived
 def max_batch(model, accelerator, seq_len, chips=1, param_bytes=2, kv_bytes=2) -> int:
     """The largest batch whose weights and KV caches fit in the chips' HBM (0 if none).
@@ -224,7 +207,7 @@ def throughput_limit(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=LECTURE_SEQ
         >>> round(throughput_limit().value)
         3994
     """
-    values = _values(_model(model), _accelerator(accelerator), 1, seq_len, chips, 2, kv_bytes)
+    values = _values(models.model(model), hardware.accelerator(accelerator), 1, seq_len, chips, 2, kv_bytes)
     symbolic = formulas().throughput_limit
     return ThroughputCeiling(symbolic, symbolic.subs(values))
 

@@ -60,8 +60,13 @@ def positive_int(name: str, value) -> sp.Expr:
     return checked
 
 
-def lookup(kind: str, name: str, namespace: dict, cls: type):
-    """Find a constant of type `cls` in `namespace` by its Python name or its `.name`."""
+def lookup(kind: str, name, namespace: dict, cls: type):
+    """Find a constant of type `cls` in `namespace` by its Python name or its `.name`;
+    an instance of `cls` is returned as it is."""
+    if isinstance(name, cls):
+        return name
+    if not isinstance(name, str):
+        raise ValueError(f"{kind} must be a {cls.__name__} or its name, got {name!r}")
     by_key = {key: value for key, value in namespace.items() if isinstance(value, cls)}
     for key, value in by_key.items():
         if name in (key, value.name):
