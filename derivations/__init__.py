@@ -1,13 +1,16 @@
-"""The arithmetic of LLM inference (CS336 lecture 10), derived exactly with SymPy.
+"""The arithmetic of CS336's quantitative lectures, derived exactly with SymPy.
 
-One module per topic; pages, notebooks and tests import from here:
+Code by topic, one module each; pages, notebooks and tests import from here:
 
-- `symbols`: the lecture's letters (B, S, T, ...) and byte sizes, defined once.
-- `hardware`, `models`: accelerator and model constants, each with its source.
-- `intensity`: FLOPs, bytes and arithmetic intensity of matmul, MLP and attention.
-- `stats`: the lecture's decode model: memory, latency, throughput.
-- `kv_cache`: KV-cache sizes under MHA, GQA, MQA, MLA, windows and shared layers.
-- `speculative`: exactness of speculative sampling, expected tokens, the sampler.
+- `core`: what every topic shares. `symbols` (the registry of letters), `i18n` (every word,
+  both languages), `render` (LaTeX, tables, numbers, the `Published` protocol), `claims`
+  (asserts checked when made), `cache` (each derivation computed once), `validate` (input).
+- `catalog`: accelerators and model shapes, each typed once with its source.
+- topic modules: `symbols` (lecture 10's letters), `intensity`, `stats` (the decode model),
+  `kv_cache`, `speculative`, and one module per later topic.
 - `figures`, `calculator`: SVG figures and calculator JavaScript from the same expressions.
-- `claims`, `render`, `glossary`, `cache`, `validate`: checking, display, words, caching, input.
+- `lectures`: one module per lecture, with its presets, claims and constants "as lectured".
+- `notation`: the notation and glossary pages, from the registries.
 """
+
+from . import inference_words  # noqa: F401  (registers the inference topics' words)

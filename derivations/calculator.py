@@ -20,16 +20,87 @@ from pathlib import Path
 
 import sympy as sp
 
-from . import render, stats
-from .cache import derived
-from .glossary import check_lang, term
-from .hardware import ACCELERATORS, H100_SXM, Accelerator
+from .core import i18n, render
+
+from . import stats
+
+from .core.cache import derived
+from .core.i18n import check_lang, message, term, text
+from .catalog.hardware import ACCELERATORS, H100_SXM, Accelerator
 from .intensity import attention, matmul, mlp
-from .models import LLAMA2_13B, MODELS
+from .catalog.models import LLAMA2_13B, MODELS
 from .symbols import (
     B, D, DTYPE_BYTES, F, G, H, K, L, N, S, V, bandwidth, chip_bandwidth, chip_capacity, chips, kv_bytes, param_bytes,
     params, peak_flops, value_bytes,
 )
+
+i18n.register("calculators", messages={
+    'calc_model': ('Model', '模型'),
+    'calc_accelerator': ('Accelerator', '加速器'),
+    'calc_workload': ('Batch and context', '批与上下文'),
+    'calc_sizes': ('Matrix sizes', '矩阵规模'),
+    'calc_preset': ('Preset', '预设'),
+    'calc_custom': ('Custom values', '自定义'),
+    'calc_layers': ('Layers', '层数'),
+    'calc_model_dim': ('Model dimension', '模型维度'),
+    'calc_mlp_dim': ('MLP hidden dimension', 'MLP隐藏层维度'),
+    'calc_query_heads': ('Query heads', '查询头数'),
+    'calc_kv_heads': ('KV heads', 'KV头数'),
+    'calc_head_dim': ('Head dimension', '每个头的维度'),
+    'calc_vocab': ('Vocabulary size', '词表大小'),
+    'calc_flops': ('Peak FLOP/s per chip', '每芯片峰值算力（FLOP/s）'),
+    'calc_bandwidth': ('HBM bandwidth per chip (bytes/s)', '每芯片HBM带宽（字节/秒）'),
+    'calc_capacity': ('HBM capacity per chip (bytes)', '每芯片HBM容量（字节）'),
+    'calc_chips': ('Number of chips', '芯片数'),
+    'calc_batch': ('Batch size', '批大小'),
+    'calc_context': ('Context length (tokens)', '上下文长度（词元数）'),
+    'calc_weight_dtype': ('Weight type', '权重类型'),
+    'calc_kv_dtype': ('KV cache type', 'KV缓存类型'),
+    'calc_value_dtype': ('Bytes per element', '每个元素的字节数'),
+    'calc_dtype_option': ('{dtype}: {bytes}-byte values', '{dtype}：每个值{bytes}字节'),
+    'calc_rows_m': ('Rows of X', 'X的行数'),
+    'calc_inner': ('Columns of X, rows of W', 'X的列数（W的行数）'),
+    'calc_cols': ('Columns of W', 'W的列数'),
+    'calc_quantity': ('Quantity', '量'),
+    'calc_formula': ('Formula', '公式'),
+    'calc_value': ('Value', '数值'),
+    'calc_params': ('Parameters', '参数量'),
+    'calc_param_bytes': ('Weights', '权重'),
+    'calc_kv_per_seq': ('KV cache per sequence', '每个序列的KV缓存'),
+    'calc_kv_batch': ('KV cache, whole batch', '整批的KV缓存'),
+    'calc_memory': ('Memory per step', '每步读取的内存'),
+    'calc_capacity_total': ('HBM capacity, all chips', '全部芯片的HBM容量'),
+    'calc_fits': ('Fits in HBM', '能否放入HBM'),
+    'calc_latency': ('Latency per step', '每步时延'),
+    'calc_throughput': ('Throughput', '吞吐量'),
+    'calc_ridge': ('Ridge point', '屋脊点'),
+    'calc_mlp_intensity': ('MLP intensity, generation', 'MLP算术强度（生成）'),
+    'calc_mlp_regime': ('MLP', 'MLP'),
+    'calc_attention_intensity': ('Attention intensity, generation', '注意力算术强度（生成）'),
+    'calc_attention_regime': ('Attention', '注意力'),
+    'calc_matmul_flops': ('FLOPs', '浮点运算次数'),
+    'calc_matmul_bytes': ('Bytes read and written', '读写字节数'),
+    'calc_matmul_intensity': ('Arithmetic intensity', '算术强度'),
+    'calc_matmul_regime': ('This matmul', '该矩阵乘法'),
+    'calc_regime_of': ('{what}: regime', '{what}：受限类型'),
+    'calc_unit_bytes': ('{} {unit}', '{} {unit}'),
+    'calc_unit_s': ('{} s', '{}秒'),
+    'calc_unit_ms': ('{} ms', '{}毫秒'),
+    'calc_unit_us': ('{} µs', '{}微秒'),
+    'calc_unit_ns': ('{} ns', '{}纳秒'),
+    'calc_unit_tokens_per_s': ('{} tokens/s', '{}词元/秒'),
+    'calc_unit_intensity': ('{} FLOP/byte', '{} FLOP/字节'),
+    'calc_required': ('Enter a value.', '请输入数值。'),
+    'calc_not_number': ('Enter a number, e.g. 4096 or 3.35e12.', '请输入数字，例如4096或3.35e12。'),
+    'calc_positive': ('Must be greater than zero.', '必须大于零。'),
+    'calc_whole': ('Must be a whole number.', '必须是整数。'),
+    'calc_too_small': ('Must be at least {min}.', '不能小于{min}。'),
+    'calc_too_large': ('Must be at most {max}.', '不能大于{max}。'),
+    'calc_divides': ('Must divide the query heads ({other}): each KV head serves the same number of query heads.', '必须能整除查询头数（{other}）：每个KV头对应的查询头数相同。'),
+    'calc_fix_fields': ('Fix the marked fields to see results.', '请先修正标出的输入项，再查看结果。'),
+    'calc_no_result': ('—', '—'),
+    'calc_noscript': ('This calculator needs JavaScript; without it, the table above still shows its formulas.', '计算器需要JavaScript；没有JavaScript时，上表仍列出它所用的公式。'),
+})
 
 RUNTIME = Path(__file__).with_name("calculator.js")
 MAX_SIZE = 10**15  # larger sizes are typos; below this every result stays a finite double
@@ -110,7 +181,7 @@ class Group:
 
 
 @dataclass(frozen=True)
-class Calculator:
+class Calculator(render.Published):
     """A form, its generated formulas and the plumbing that connects them."""
 
     id: str
@@ -138,7 +209,7 @@ class Calculator:
         """The generated functions as a fenced block, for a page to show what runs."""
         return f"\n```javascript\n{self.javascript}\n```\n"
 
-    def spec(self, lang: str = "en") -> dict:
+    def spec(self, lang: str) -> dict:
         """What calculator.js needs besides the formulas: inputs, checks, texts, number formats."""
         fields = [f for g in self.groups for f in g.fields]
         choices = [c for g in self.groups for c in (g.choice, *g.choices) if c is not None]
@@ -156,7 +227,7 @@ class Calculator:
             "units": _units(lang),
         }
 
-    def to_html(self, lang: str = "en") -> str:
+    def to_markdown(self, lang: str) -> str:
         """The form, the results table with each formula in LaTeX, and the script."""
         check_lang(lang)
         parts = [f'<form class="calc" id="{self.id}" novalidate autocomplete="off">']
@@ -225,7 +296,7 @@ def _dtype_choice(key: str, label: str, symbol: sp.Symbol) -> Choice:
 
 def _key(constant) -> str:
     """The Python name of a model or accelerator constant: LLAMA2_13B, H100_SXM."""
-    from . import hardware, models
+    from .catalog import hardware, models
 
     for module in (models, hardware):
         for name, value in vars(module).items():
@@ -300,20 +371,20 @@ def intensity_calculator() -> Calculator:
 # ---- HTML ---------------------------------------------------------------------------------------
 
 def _text(key: str, lang: str) -> str:
-    return html.escape(term(key, lang))
+    return html.escape(text(key, lang))
 
 
 def _texts(lang: str) -> dict[str, str]:
     keys = ["calc_required", "calc_not_number", "calc_positive", "calc_whole", "calc_too_small", "calc_too_large",
             "calc_divides", "calc_fix_fields", "calc_no_result", "calc_custom", "yes", "no",
             "compute_limited", "memory_limited"]
-    return {key: term(key, lang) for key in keys}
+    return {key: text(key, lang) for key in keys}
 
 
 def _units(lang: str) -> dict[str, list]:
     """Unit ladders for calculator.js: [scale, template], template's {} is the number."""
     def latin(*pairs):
-        return [[scale, term("calc_unit_bytes", lang).replace("{unit}", unit)] for scale, unit in pairs]
+        return [[scale, message("calc_unit_bytes", lang).replace("{unit}", unit)] for scale, unit in pairs]
 
     return {
         "bytes": latin((1, "B"), (10**3, "kB"), (10**6, "MB"), (10**9, "GB"), (10**12, "TB"), (10**15, "PB")),
@@ -321,10 +392,10 @@ def _units(lang: str) -> dict[str, list]:
                              (10**15, "PB/s")),
         "flops": latin((1, "FLOP/s"), (10**3, "kFLOP/s"), (10**6, "MFLOP/s"), (10**9, "GFLOP/s"),
                        (10**12, "TFLOP/s"), (10**15, "PFLOP/s"), (10**18, "EFLOP/s")),
-        "seconds": [[1e-9, term("calc_unit_ns", lang)], [1e-6, term("calc_unit_us", lang)],
-                    [1e-3, term("calc_unit_ms", lang)], [1, term("calc_unit_s", lang)]],
-        "tokens_per_s": [[1, term("calc_unit_tokens_per_s", lang)]],
-        "intensity": [[1, term("calc_unit_intensity", lang)]],
+        "seconds": [[1e-9, message("calc_unit_ns", lang)], [1e-6, message("calc_unit_us", lang)],
+                    [1e-3, message("calc_unit_ms", lang)], [1, message("calc_unit_s", lang)]],
+        "tokens_per_s": [[1, message("calc_unit_tokens_per_s", lang)]],
+        "intensity": [[1, message("calc_unit_intensity", lang)]],
     }
 
 
@@ -351,7 +422,7 @@ def _select_html(calc_id: str, choice: Choice, lang: str) -> str:
     for value, name in choice.options:
         if choice.values is not None:  # a dtype: say how many bytes
             size = render.decimal(choice.values[value], DIGITS)
-            name = term("calc_dtype_option", lang).format(dtype=name, bytes=size)
+            name = message("calc_dtype_option", lang).format(dtype=name, bytes=size)
         selected = " selected" if value == choice.default else ""
         options.append(f'<option value="{html.escape(value)}"{selected}>{html.escape(name)}</option>')
     if choice.presets is not None:

@@ -22,14 +22,47 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from . import hardware, models, stats
-from .cache import derived
-from .glossary import check_lang, term
-from .hardware import H100_SXM, Accelerator
+from .catalog import hardware, models
+
+from . import stats
+from .core import i18n, render
+from .core.cache import derived
+from .core.i18n import check_lang, message, term
+from .catalog.hardware import H100_SXM, Accelerator
 from .intensity import attention, mlp
-from .models import LLAMA2_13B, Model, replace
+from .catalog.models import LLAMA2_13B, Model, replace
 from .symbols import B, S, T, intensity
-from .validate import positive_int
+from .core.validate import positive_int
+
+i18n.register("figures", messages={
+    'fig_intensity_axis': ('Arithmetic intensity (FLOP/byte)', '算术强度（FLOP/字节）'),
+    'fig_attainable_axis': ('Attainable TFLOP/s', '可达算力（TFLOP/s）'),
+    'fig_batch_axis': ('Batch size B', '批大小B'),
+    'fig_ridge': ('ridge point I* ≈ {ridge}', '屋脊点I* ≈ {ridge}'),
+    'fig_roof': ('roofline', '屋顶线'),
+    'fig_mlp_generation': ('MLP, generation', 'MLP，生成'),
+    'fig_mlp_prefill': ('MLP, prefill, B = 1', 'MLP，预填充，B = 1'),
+    'fig_attention_generation': ('Attention, generation, {scheme}', '注意力，生成，{scheme}'),
+    'fig_attention_prefill': ('Attention, prefill, {scheme}', '注意力，预填充，{scheme}'),
+    'fig_parenthesis': (' ({})', '（{}）'),
+    'fig_does_not_fit': ('does not fit in HBM', 'HBM放不下'),
+    'fig_max_batch': ('largest batch that fits', '能放下的最大批'),
+    'fig_ceiling': ('throughput ceiling (B → ∞)', '吞吐量上限（B → ∞）'),
+    'fig_capacity': ('HBM capacity, {accelerator}', 'HBM容量，{accelerator}'),
+    'fig_list': ('; ', '；'),
+    'fig_roofline_title': ('Roofline of the {accelerator}', '{accelerator}的屋顶线模型'),
+    'fig_roofline_caption': ('Roofline of the {accelerator}, with the operations of lecture 10 at S = {seq_len} tokens (GQA: G = {group}). Left of the ridge point an operation is memory-limited, right of it compute-limited.', '{accelerator}的屋顶线模型，以及第10讲中各运算在S = {seq_len}个词元时的位置（GQA取G = {group}）。屋脊点左侧的运算内存受限，右侧的运算计算受限。'),
+    'fig_roofline_desc': ('Log–log plot of attainable TFLOP/s against arithmetic intensity in FLOP/byte. The memory roof rises in proportion to intensity up to the ridge point at {ridge} FLOP/byte; right of it the compute roof is flat at {peak} TFLOP/s. Operations: {points}.', '双对数坐标图，横轴为算术强度（FLOP/字节），纵轴为可达算力（TFLOP/s）。内存屋顶随算术强度成正比上升，直到屋脊点{ridge} FLOP/字节；此后算力屋顶持平于{peak} TFLOP/s。各运算的位置：{points}。'),
+    'fig_roofline_point': ('{label}, {sizes}: {intensity} FLOP/byte, {regime}', '{label}，{sizes}：{intensity} FLOP/字节，{regime}'),
+    'fig_latency_title': ('Latency against throughput as the batch grows: {model} on the {accelerator}', '批大小增大时的时延与吞吐量：{accelerator}上的{model}'),
+    'fig_latency_caption': ("One decoding step of {model} on the {accelerator} reads the weights once and every sequence's KV cache (S = {seq_len}, bf16); the batch grows along each curve. Stars: the largest batch that fits in HBM; dashed: batches that do not fit; dotted: the throughput ceiling.", '{accelerator}上的{model}每解码一步，都要读一遍权重和每条序列的KV缓存（S = {seq_len}，bf16）；沿每条曲线批大小逐渐增大。星号：HBM能放下的最大批；虚线：放不下的批；点线：吞吐量上限。'),
+    'fig_latency_desc': ('Log–log plot of latency per decoding step in milliseconds against throughput in tokens per second, one curve per number of KV heads, the batch growing from B = {first} to B = {last}. {curves}', '双对数坐标图，横轴为吞吐量（词元/秒），纵轴为每步时延（毫秒），每种KV头数一条曲线，批大小从B = {first}增大到B = {last}。{curves}'),
+    'fig_latency_curve': ('{label}: {latency} ms and {throughput} tokens/s at B = {first}; the largest batch that fits is B = {max_batch}, at {max_latency} ms and {max_throughput} tokens/s; the throughput approaches {ceiling} tokens/s.', '{label}：B = {first}时每步{latency}毫秒、{throughput}词元/秒；能放下的最大批为B = {max_batch}，此时每步{max_latency}毫秒、{max_throughput}词元/秒；吞吐量趋近{ceiling}词元/秒。'),
+    'fig_memory_title': ('Memory against batch size: {model} on the {accelerator}', '内存占用随批大小的变化：{accelerator}上的{model}'),
+    'fig_memory_caption': ('Weights plus KV cache of {model} at S = {seq_len} in bf16, with {variants} KV heads, against the HBM of the {accelerator}. Markers: the largest batch that fits.', '{model}在S = {seq_len}、bf16下的权重加KV缓存，KV头数分别取{variants}，与{accelerator}的HBM容量对比。标记：能放下的最大批。'),
+    'fig_memory_desc': ('Plot of memory in GB (weights plus KV cache) against the batch size on a logarithmic axis, with the HBM capacity of {capacity} GB as a horizontal line. {lines}', '内存占用（GB，权重加KV缓存）随批大小（对数轴）变化的图，水平线为{capacity} GB的HBM容量。{lines}'),
+    'fig_memory_line': ('{label}: {weights} GB of weights and {kv} GB of KV cache per sequence; the largest batch that fits is B = {max_batch}.', '{label}：权重{weights} GB，每条序列的KV缓存{kv} GB；能放下的最大批为B = {max_batch}。'),
+})
 
 # Sentinel colours, replaced in the SVG: matplotlib needs a colour, the page decides it.
 INK = "#010203"  # -> currentColor: the page's text colour, dark on light and light on dark
@@ -59,7 +92,7 @@ def _number(value: float) -> str:
 def _scheme(model: Model, lang: str) -> str:
     """MHA, GQA or MQA with the KV-head count, e.g. 'GQA (K = 8)' or 'GQA（K = 8）'."""
     name = "MHA" if model.K == model.N else "MQA" if model.K == 1 else "GQA"
-    return name + term("fig_parenthesis", lang).format(f"K = {model.K}")
+    return name + message("fig_parenthesis", lang).format(f"K = {model.K}")
 
 
 def _slug(text: str) -> str:
@@ -193,12 +226,12 @@ class Operation:
         return color, "s" if self.key == "fig_mlp_prefill" else marker, "prefill" in self.key
 
     def label(self, lang: str) -> str:
-        scheme = "MHA" if self.group == 1 else "GQA" + term("fig_parenthesis", lang).format(f"G = {self.group}")
-        return term(self.key, lang).format(scheme=scheme)
+        scheme = "MHA" if self.group == 1 else "GQA" + message("fig_parenthesis", lang).format(f"G = {self.group}")
+        return message(self.key, lang).format(scheme=scheme)
 
 
 @dataclass(frozen=True, eq=False)
-class Roofline:
+class Roofline(render.Published):
     """Attainable FLOP/s against intensity for one accelerator, with lecture 10's operations."""
 
     accelerator: Accelerator
@@ -215,21 +248,21 @@ class Roofline:
     def regime(self, operation: Operation) -> str:
         return "compute_limited" if operation.intensity > float(self.accelerator.ridge) else "memory_limited"
 
-    def to_html(self, lang: str = "en") -> str:
+    def to_markdown(self, lang: str) -> str:
         check_lang(lang)
-        points = term("fig_list", lang).join(
-            term("fig_roofline_point", lang).format(
+        points = message("fig_list", lang).join(
+            message("fig_roofline_point", lang).format(
                 label=op.label(lang), sizes=op.sizes, intensity=_number(op.intensity),
                 regime=term(self.regime(op), lang))
             for op in self.operations)
         names = {"accelerator": self.accelerator.name}
         return _html(
             self._draw, key=self.key, lang=lang, height_in=4.6,
-            title=term("fig_roofline_title", lang).format(**names),
-            desc=term("fig_roofline_desc", lang).format(
+            title=message("fig_roofline_title", lang).format(**names),
+            desc=message("fig_roofline_desc", lang).format(
                 ridge=_number(self.accelerator.ridge), peak=_number(self.accelerator.flops_per_s / 10**12),
                 points=points),
-            caption=term("fig_roofline_caption", lang).format(
+            caption=message("fig_roofline_caption", lang).format(
                 **names, seq_len=self.seq_len, group=self.group_size),
         )
 
@@ -239,14 +272,14 @@ class Roofline:
         low, high = self.grid[0], self.grid[-1]
         bottom, top = self.roof[0] / tera / 2, peak * 4
         ax.set(xscale="log", yscale="log", xlim=(low, high), ylim=(bottom, top),
-               xlabel=term("fig_intensity_axis", lang), ylabel=term("fig_attainable_axis", lang))
+               xlabel=message("fig_intensity_axis", lang), ylabel=message("fig_attainable_axis", lang))
         _plain_ticks(ax.xaxis)
         _plain_ticks(ax.yaxis)
         ax.fill_between(self.grid, self.roof / tera, bottom, color=INK, alpha=0.05, linewidth=0)
-        ax.plot(self.grid, self.roof / tera, color=INK, linewidth=2, label=term("fig_roof", lang))
+        ax.plot(self.grid, self.roof / tera, color=INK, linewidth=2, label=message("fig_roof", lang))
         ax.axvline(ridge, color=INK, linewidth=0.8, linestyle=":")
         ax.plot([ridge], [peak], marker="o", markersize=4.5, color=INK, linestyle="none")
-        ax.annotate(term("fig_ridge", lang).format(ridge=_number(ridge)), (ridge, top),
+        ax.annotate(message("fig_ridge", lang).format(ridge=_number(ridge)), (ridge, top),
                     xytext=(-4, -4), textcoords="offset points", ha="right", va="top")
         ax.annotate("← " + term("memory_limited", lang), (ridge, bottom), xytext=(-4, 4),
                     textcoords="offset points", ha="right", va="bottom", alpha=0.8)
@@ -345,7 +378,7 @@ def _curve(model: Model, accelerator: Accelerator, seq_len: int, last: int) -> C
 
 
 @dataclass(frozen=True, eq=False)
-class LatencyThroughput:
+class LatencyThroughput(render.Published):
     accelerator: Accelerator
     seq_len: int
     curves: tuple[Curve, ...]
@@ -354,11 +387,11 @@ class LatencyThroughput:
     def key(self) -> str:
         return "latency-throughput-" + _slug(self.curves[0].model.name)
 
-    def to_html(self, lang: str = "en") -> str:
+    def to_markdown(self, lang: str) -> str:
         check_lang(lang)
         first = int(self.curves[0].batch[0])
         curves = " ".join(
-            term("fig_latency_curve", lang).format(
+            message("fig_latency_curve", lang).format(
                 label=_scheme(c.model, lang), first=first, latency=_number(c.latency_s[0] * 1000),
                 throughput=_number(c.throughput[0]), max_batch=c.max_batch,
                 max_latency=_number(c.latency_s[c.at(c.max_batch)] * 1000),
@@ -367,10 +400,10 @@ class LatencyThroughput:
         names = {"model": self.curves[0].model.name, "accelerator": self.accelerator.name}
         return _html(
             self._draw, key=self.key, lang=lang, height_in=4.4,
-            title=term("fig_latency_title", lang).format(**names),
-            desc=term("fig_latency_desc", lang).format(first=first, last=int(self.curves[0].batch[-1]),
+            title=message("fig_latency_title", lang).format(**names),
+            desc=message("fig_latency_desc", lang).format(first=first, last=int(self.curves[0].batch[-1]),
                                                        curves=curves),
-            caption=term("fig_latency_caption", lang).format(**names, seq_len=self.seq_len),
+            caption=message("fig_latency_caption", lang).format(**names, seq_len=self.seq_len),
         )
 
     def _draw(self, ax, lang: str) -> None:
@@ -381,7 +414,7 @@ class LatencyThroughput:
         slowest = min(float(c.throughput.min()) for c in self.curves)
         ceiling = max(c.ceiling for c in self.curves)
         ax.set(xscale="log", yscale="log", xlim=(slowest / 1.5, ceiling * 1.4), ylim=(lowest / 1.25, highest * 1.6),
-               xlabel=term("tokens_per_s", lang), ylabel=term("latency_ms", lang))
+               xlabel=message("tokens_per_s", lang), ylabel=message("latency_ms", lang))
         ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
         _plain_ticks(ax.xaxis)
         _plain_ticks(ax.yaxis)
@@ -404,10 +437,10 @@ class LatencyThroughput:
                     markeredgecolor=INK, markeredgewidth=0.6, zorder=3)
             ax.annotate(f"B = {curve.max_batch}", (curve.throughput[at], ms[at]), xytext=(-8, 4),
                         textcoords="offset points", ha="right", va="bottom", color=color, fontweight="bold")
-        ax.plot([], [], color=INK, linewidth=1.5, linestyle="--", label=term("fig_does_not_fit", lang))
+        ax.plot([], [], color=INK, linewidth=1.5, linestyle="--", label=message("fig_does_not_fit", lang))
         ax.plot([], [], color=INK, linestyle="none", marker="*", markersize=11, markerfacecolor="none",
-                label=term("fig_max_batch", lang))
-        ax.plot([], [], color=INK, linewidth=1, linestyle=":", label=term("fig_ceiling", lang))
+                label=message("fig_max_batch", lang))
+        ax.plot([], [], color=INK, linewidth=1, linestyle=":", label=message("fig_ceiling", lang))
         ax.legend(loc="upper left", borderaxespad=0.8)
 
 
@@ -433,7 +466,7 @@ def latency_throughput(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=stats.LEC
 # ---- memory against batch -------------------------------------------------------------------------
 
 @dataclass(frozen=True, eq=False)
-class MemoryBatch:
+class MemoryBatch(render.Published):
     accelerator: Accelerator
     seq_len: int
     curves: tuple[Curve, ...]
@@ -442,11 +475,11 @@ class MemoryBatch:
     def key(self) -> str:
         return "memory-batch-" + _slug(self.curves[0].model.name)
 
-    def to_html(self, lang: str = "en") -> str:
+    def to_markdown(self, lang: str) -> str:
         check_lang(lang)
         gb = 10**9
         lines = " ".join(
-            term("fig_memory_line", lang).format(
+            message("fig_memory_line", lang).format(
                 label=_scheme(c.model, lang), weights=_number(c.weights_bytes / gb),
                 kv=_number(c.kv_bytes_per_seq / gb), max_batch=c.max_batch)
             for c in self.curves)
@@ -454,9 +487,9 @@ class MemoryBatch:
         variants = ", ".join(str(c.model.K) for c in self.curves)
         return _html(
             self._draw, key=self.key, lang=lang, height_in=4.2,
-            title=term("fig_memory_title", lang).format(**names),
-            desc=term("fig_memory_desc", lang).format(capacity=_number(self.accelerator.hbm_bytes / gb), lines=lines),
-            caption=term("fig_memory_caption", lang).format(
+            title=message("fig_memory_title", lang).format(**names),
+            desc=message("fig_memory_desc", lang).format(capacity=_number(self.accelerator.hbm_bytes / gb), lines=lines),
+            caption=message("fig_memory_caption", lang).format(
                 **names, seq_len=self.seq_len, variants=variants if lang == "en" else variants.replace(", ", "、")),
         )
 
@@ -467,12 +500,12 @@ class MemoryBatch:
         capacity = float(self.accelerator.hbm_bytes) / gb
         last = max(int(c.batch[-1]) for c in self.curves)
         ax.set(xscale="log", xlim=(1, last), ylim=(0, capacity * 2),
-               xlabel=term("fig_batch_axis", lang), ylabel=term("memory_gb", lang))
+               xlabel=message("fig_batch_axis", lang), ylabel=message("memory_gb", lang))
         ax.xaxis.set_major_locator(LogLocator(base=4))
         _plain_ticks(ax.xaxis)
         ax.axhspan(capacity, capacity * 2, color=INK, alpha=0.05, linewidth=0)
         ax.axhline(capacity, color=INK, linewidth=1.2, linestyle="--")
-        ax.annotate(term("fig_capacity", lang).format(accelerator=self.accelerator.name), (1, capacity),
+        ax.annotate(message("fig_capacity", lang).format(accelerator=self.accelerator.name), (1, capacity),
                     xytext=(6, 4), textcoords="offset points", ha="left", va="bottom")
         for color, curve in zip(COLORS, self.curves):
             ax.plot(curve.batch, curve.memory_bytes / gb, color=color, linewidth=2, label=_scheme(curve.model, lang))
@@ -482,7 +515,7 @@ class MemoryBatch:
             ax.annotate(f"B = {curve.max_batch}", (curve.max_batch, curve.memory_bytes[at] / gb), xytext=(6, -4),
                         textcoords="offset points", ha="left", va="top", color=color, fontweight="bold")
         ax.plot([], [], color=INK, linestyle="none", marker="o", markersize=7, markerfacecolor="none",
-                label=term("fig_max_batch", lang))
+                label=message("fig_max_batch", lang))
         ax.legend(loc="upper left", borderaxespad=0.8)
 
 

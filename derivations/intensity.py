@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from . import render
-from .cache import derived
-from .claims import Claim, Claims
-from .glossary import check_lang, term
-from .hardware import H100_SXM
+from .core import render
+from .core.cache import derived
+from .core.claims import Claim, Claims
+from .core.i18n import check_lang, message, term
+from .catalog.hardware import H100_SXM
 from .symbols import B, D, F, G, S, T, c
-from .validate import positive, positive_int
+from .core.validate import positive, positive_int
 
 
 def _ratio(flops: sp.Expr, bytes_moved: sp.Expr) -> sp.Expr:
@@ -24,13 +24,13 @@ def _ratio(flops: sp.Expr, bytes_moved: sp.Expr) -> sp.Expr:
 
 
 @dataclass(frozen=True)
-class MatmulIntensity:
+class MatmulIntensity(render.Published):
     flops: sp.Expr
     bytes: sp.Expr
     intensity: sp.Expr
     limit: sp.Expr  # intensity as D = F = c·B, c -> oo
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{FLOPs}", self.flops),
             (r"\text{bytes}", self.bytes),
@@ -40,14 +40,14 @@ class MatmulIntensity:
 
 
 @dataclass(frozen=True)
-class MLPIntensity:
+class MLPIntensity(render.Published):
     flops: sp.Expr
     bytes: sp.Expr
     intensity: sp.Expr
     limit: sp.Expr  # intensity as D = F = c·B·T, c -> oo
     generate_limit: sp.Expr  # the same limit at T = 1
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{FLOPs}", self.flops),
             (r"\text{bytes}", self.bytes),
@@ -58,7 +58,7 @@ class MLPIntensity:
 
 
 @dataclass(frozen=True)
-class AttentionIntensity:
+class AttentionIntensity(render.Published):
     group_size: sp.Expr
     flops: sp.Expr
     bytes: sp.Expr
@@ -67,7 +67,7 @@ class AttentionIntensity:
     generate: sp.Expr  # T = 1
     generate_limit: sp.Expr  # T = 1, S -> oo
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{FLOPs}", self.flops),
             (r"\text{bytes}", self.bytes),
@@ -205,13 +205,13 @@ class Example:
 
 
 @dataclass(frozen=True)
-class Regimes:
+class Regimes(render.Published):
     ridge: sp.Expr
     examples: tuple[Example, ...]
 
-    def to_markdown(self, lang: str = "en") -> str:
+    def to_markdown(self, lang: str) -> str:
         column = ("en", "zh").index(check_lang(lang))
-        header = [term("operation", lang), term("sizes", lang), term("intensity", lang), term("regime", lang)]
+        header = [term("operation", lang), message("sizes", lang), term("intensity", lang), term("regime", lang)]
         rows = []
         for example in self.examples:
             sizes = ",\\ ".join(f"{render.latex(symbol)} = {value}" for symbol, value in example.sizes.items())

@@ -9,22 +9,26 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from . import render
-from .cache import derived
-from .glossary import term
+from .core import render
+from .core.cache import derived
+from .core.i18n import message, term
 from .intensity import attention
-from .models import DEEPSEEK_V2, MISTRAL_7B, MISTRAL_7B_SLIDING_WINDOW, MODELS, MLAModel, Model
+from .catalog.models import DEEPSEEK_V2, MISTRAL_7B, MISTRAL_7B_SLIDING_WINDOW, MODELS, MLAModel, Model
 from .symbols import DTYPE_BYTES, H, K, L, N, S, dtype_bytes, kv_bytes
-from .validate import positive_int
+from .core.symbols import define, topic
+from .core.validate import positive_int
 
-window = sp.Symbol("W", positive=True)  # sliding-window length in tokens
-share = sp.Symbol("s", positive=True)  # layers that share one KV cache (cross-layer attention)
-latent = sp.Symbol("C", positive=True)  # MLA latent width
-rope = sp.Symbol("R", positive=True)  # MLA decoupled RoPE key width
+KV_CACHE = topic("kv_cache", "KV cache", "KV缓存")
+window = define(KV_CACHE, "W", en="sliding-window length in tokens", zh="滑动窗口长度（词元数）")
+share = define(KV_CACHE, "s", en="layers that share one KV cache (cross-layer attention)",
+               zh="共用一份KV缓存的层数（跨层注意力）")
+latent = define(KV_CACHE, "C", en="MLA latent width: values cached per token and layer",
+                zh="MLA潜向量宽度：每词元每层缓存的值数")
+rope = define(KV_CACHE, "R", en="width of MLA's decoupled RoPE key", zh="MLA解耦RoPE键的宽度")
 
 
 @dataclass(frozen=True)
-class CacheFormulas:
+class CacheFormulas(render.Published):
     """KV bytes per sequence of S tokens under each scheme."""
 
     full: sp.Expr
@@ -32,7 +36,7 @@ class CacheFormulas:
     cross_layer: sp.Expr
     latent: sp.Expr
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{KV}_{\text{MHA/GQA/MQA}}", self.full),
             (r"\text{KV}_{\text{sliding window}}", self.sliding_window),
@@ -74,10 +78,10 @@ def bytes_per_token(model: Model, dtype: str = "bf16") -> sp.Rational:
 
 
 @dataclass(frozen=True)
-class ModelTable:
+class ModelTable(render.Published):
     models: tuple[Model, ...]
 
-    def to_markdown(self, lang: str = "en") -> str:
+    def to_markdown(self, lang: str) -> str:
         header = [term("model", lang), "$L$", "$D$", "$F$", "$N$", "$K$", "$H$", "$V$", "$G$"]
         return render.table(header, (
             [f"[{m.name}]({m.source})", *(f"${render.integer(getattr(m, f))}$" for f in "LDFNKHVG")]
@@ -92,13 +96,13 @@ def model_table(models=MODELS) -> ModelTable:
 
 
 @dataclass(frozen=True)
-class CacheTable:
+class CacheTable(render.Published):
     models: tuple[Model, ...]
     dtypes: tuple[str, ...]
 
-    def to_markdown(self, lang: str = "en") -> str:
-        header = [term("model", lang), *(term("kv_per_token", lang).format(dtype=d) for d in self.dtypes),
-                  term("decode_attention_limit", lang)]
+    def to_markdown(self, lang: str) -> str:
+        header = [term("model", lang), *(message("kv_per_token", lang).format(dtype=d) for d in self.dtypes),
+                  message("decode_attention_limit", lang)]
         return render.table(header, (
             [m.name, *(f"${render.decimal(bytes_per_token(m, d) / 1024, 4)}$" for d in self.dtypes),
              f"${render.latex(attention(group_size=m.G).generate_limit)}$"]
@@ -115,18 +119,18 @@ def cache_table(models=MODELS, dtypes=("bf16", "int8", "int4")) -> CacheTable:
 
 
 @dataclass(frozen=True)
-class Variants:
+class Variants(render.Published):
     model: MLAModel
     rows: tuple[tuple[str, sp.Expr, sp.Integer], ...]  # scheme, its formula, values per token per layer
 
-    def to_markdown(self, lang: str = "en") -> str:
-        header = [term("scheme", lang), term("values_per_token_layer", lang), term("kib_per_token", lang),
-                  term("vs_mha", lang)]
+    def to_markdown(self, lang: str) -> str:
+        header = [term("scheme", lang), message("values_per_token_layer", lang), message("kib_per_token", lang),
+                  message("vs_mha", lang)]
         rows = ([name, f"${render.latex(formula)} = {render.integer(value)}$",
                  f"${render.decimal(value * self.model.L * DTYPE_BYTES['bf16'] / 1024, 4)}$",
                  f"${render.decimal(value / self.rows[0][2], 3)}$"]
                 for name, formula, value in self.rows)
-        shape = term("shape_of", lang).format(model=f"[{self.model.name}]({self.model.source})")
+        shape = message("shape_of", lang).format(model=f"[{self.model.name}]({self.model.source})")
         return f"\n{shape}\n" + render.table(header, rows)
 
 
@@ -150,12 +154,12 @@ def variants(model=DEEPSEEK_V2, gqa_kv_heads=8) -> Variants:
 
 
 @dataclass(frozen=True)
-class WindowRatio:
+class WindowRatio(render.Published):
     model: Model
     seq_len: int
     ratio: sp.Rational
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         return render.equations([(
             rf"\frac{{\text{{KV}}_{{\text{{sliding window}}}}}}{{\text{{KV}}_{{\text{{full}}}}}}"
             rf"\Big\vert_{{W = {MISTRAL_7B_SLIDING_WINDOW},\ S = {self.seq_len}}}",

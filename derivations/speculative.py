@@ -15,22 +15,27 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from . import render
-from .cache import derived
-from .claims import Claim, Claims
-from .glossary import term
-from .validate import positive, positive_int
+from .core import render
+from .core.cache import derived
+from .core.claims import Claim, Claims
+from .core.i18n import message, term
+from .core.symbols import define, topic
+from .core.validate import positive, positive_int
 
-alpha = sp.Symbol("alpha", positive=True)  # acceptance rate: P(a draft token is accepted)
-gamma = sp.Symbol("gamma", positive=True, integer=True)  # draft tokens per target call
-cost_ratio = sp.Symbol("c", positive=True)  # cost of one draft step / one target step
+SPECULATIVE = topic("speculative", "Speculative decoding", "推测解码")
+alpha = define(SPECULATIVE, "alpha", en="acceptance rate: probability that a draft token is accepted",
+               zh="接受率：草稿词元被接受的概率")
+gamma = define(SPECULATIVE, "gamma", en="draft tokens proposed per call of the target model",
+               zh="每次调用目标模型前草稿模型提出的词元数", positive=True, integer=True)
+cost_ratio = define(SPECULATIVE, "c_draft", latex="c", en="cost of one draft step relative to one target step",
+                    zh="草稿模型一步与目标模型一步的成本比")
 
 
 
 # ---- exactness ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class TwoTokenProof:
+class TwoTokenProof(render.Published):
     """The lecture's case: vocabulary {A, B}, the draft over-proposes A (p > q)."""
 
     p_a: sp.Expr
@@ -38,7 +43,7 @@ class TwoTokenProof:
     output_a: sp.Expr
     output_b: sp.Expr
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         p, q = render.latex(self.p_a), render.latex(self.q_a)
         return render.equations([
             (r"P(\text{out} = A)",
@@ -68,7 +73,7 @@ def two_token_proof() -> TwoTokenProof:
 
 
 @dataclass(frozen=True)
-class GeneralProof:
+class GeneralProof(render.Published):
     """Any vocabulary: the output probability of token x, written with m_i = min(p_i, q_i)."""
 
     accept_total: sp.Expr  # P(the draft is accepted) = sum of m_i
@@ -77,7 +82,7 @@ class GeneralProof:
     simplified: sp.Expr  # ... and after: q_x
     cases_checked: int  # sign patterns of p - q checked exhaustively for a small vocabulary
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\max(q_i - p_i, 0)", r"q_i - m_i, \quad m_i = \min(p_i, q_i)"),
             (r"P(\text{accept})", self.accept_total),
@@ -148,13 +153,13 @@ def _check_every_sign_pattern(size: int) -> int:
 # ---- expected tokens and speedup ------------------------------------------------------------
 
 @dataclass(frozen=True)
-class ExpectedTokens:
+class ExpectedTokens(render.Published):
     by_distribution: sp.Expr  # the sum over how many drafts are accepted
     closed_form: sp.Expr
     speedup: sp.Expr  # expected tokens per unit of target-model time
     speedup_limit: sp.Expr  # alpha -> 1
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\mathbb{E}[\text{tokens per target call}]",
              r"\sum_{k=0}^{\gamma - 1} (k + 1)\, \alpha^k (1 - \alpha) + (\gamma + 1)\, \alpha^\gamma"),
@@ -202,12 +207,12 @@ def speedup_table(alphas=("0.6", "0.7", "0.8", "0.9"), gammas=(1, 2, 3, 4, 5, 6,
 
 
 @dataclass(frozen=True)
-class SpeedupTable:
+class SpeedupTable(render.Published):
     gammas: tuple[int, ...]
     ratio: sp.Rational
     rows: tuple[tuple[sp.Rational, tuple[sp.Expr, ...]], ...]
 
-    def to_markdown(self, lang: str = "en") -> str:
+    def to_markdown(self, lang: str) -> str:
         header = [f"$\\alpha$ \\ $\\gamma$"] + [f"${g}$" for g in self.gammas]
         body = []
         for a, values in self.rows:
@@ -215,7 +220,7 @@ class SpeedupTable:
             best = shown[values.index(max(values))]  # ties at the shown precision are all bold
             cells = [f"$\\mathbf{{{text}}}$" if text == best else f"${text}$" for text in shown]
             body.append([f"${render.decimal(a, 2)}$", *cells])
-        note = f"\n{term('cost_ratio', lang)}{term('colon', lang)}$c = {render.decimal(self.ratio, 2)}$\n"
+        note = f"\n{term('cost_ratio', lang)}{message('colon', lang)}$c = {render.decimal(self.ratio, 2)}$\n"
         return note + render.table(header, body)
 
 
@@ -233,17 +238,17 @@ def speculative_sample(p: np.ndarray, q: np.ndarray,
 
 
 @dataclass(frozen=True)
-class SamplerCheck:
+class SamplerCheck(render.Published):
     draws: int
     target: tuple[float, ...]
     observed: tuple[float, ...]
     tolerance: tuple[float, ...]  # 5 standard errors of a frequency from `draws` samples
 
-    def to_markdown(self, lang: str = "en") -> str:
-        header = [term("token", lang), "$q$", term("observed", lang), "±"]
+    def to_markdown(self, lang: str) -> str:
+        header = [term("token", lang), "$q$", message("observed", lang), "±"]
         rows = ([f"${i}$", f"${t:.4f}$", f"${o:.4f}$", f"${e:.4f}$"]
                 for i, (t, o, e) in enumerate(zip(self.target, self.observed, self.tolerance)))
-        return f"\n{term('draws', lang)}{term('colon', lang)}${render.integer(self.draws)}$\n" + render.table(header, rows)
+        return f"\n{message('draws', lang)}{message('colon', lang)}${render.integer(self.draws)}$\n" + render.table(header, rows)
 
 
 @derived

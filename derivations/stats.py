@@ -17,21 +17,25 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from . import hardware, models, render, symbols
-from .cache import derived
-from .claims import Claim, Claims
-from .glossary import check_lang, term
-from .hardware import H100_SXM, Accelerator
-from .models import LLAMA2_13B, MODELS, Model
+from .catalog import hardware, models
+
+from .core import render
+
+from . import symbols
+from .core.cache import derived
+from .core.claims import Claim, Claims
+from .core.i18n import check_lang, message, term, text
+from .catalog.hardware import H100_SXM, Accelerator
+from .catalog.models import LLAMA2_13B, MODELS, Model
 from .symbols import B, D, F, H, K, L, N, S, V, bandwidth, dtype_bytes
-from .validate import positive, positive_int
+from .core.validate import positive, positive_int
 
 LECTURE_SEQ_LEN = 1024  # the lecture's S for Llama 2 13B
 LECTURE_BATCHES = (1, 64, 256)
 
 
 @dataclass(frozen=True)
-class Formulas:
+class Formulas(render.Published):
     """The lecture's decode model in symbols."""
 
     num_params: sp.Expr
@@ -42,7 +46,7 @@ class Formulas:
     throughput: sp.Expr
     throughput_limit: sp.Expr  # as B -> oo
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"P", self.num_params),
             (r"\text{param bytes}", self.param_bytes_total),
@@ -187,11 +191,11 @@ def max_batch(model, accelerator, seq_len, chips=1, param_bytes=2, kv_bytes=2) -
 
 
 @dataclass(frozen=True)
-class ThroughputCeiling:
+class ThroughputCeiling(render.Published):
     symbolic: sp.Expr
     value: sp.Rational  # tokens/s
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\lim_{B \to \infty} \text{throughput}", self.symbolic),
             ("", rf"{render.decimal(self.value)}\ \text{{tokens/s}}"),
@@ -225,21 +229,21 @@ def _row(stats: DecodeStats, lang: str, *first: str) -> list[str]:
         _gb(stats.memory_bytes),
         f"${render.decimal(stats.latency_s * 1000, 4)}$",
         f"${render.decimal(stats.throughput, 4)}$",
-        term("yes" if stats.fits else "no", lang),
+        message("yes" if stats.fits else "no", lang),
     ]
 
 
 def _header(lang: str, *first: str) -> list[str]:
-    return [*(term(key, lang) for key in first),
-            "$B$", term("memory_gb", lang), term("latency_ms", lang), term("tokens_per_s", lang), term("fits", lang)]
+    return [*(text(key, lang) for key in first),
+            "$B$", message("memory_gb", lang), message("latency_ms", lang), message("tokens_per_s", lang), message("fits", lang)]
 
 
 @dataclass(frozen=True)
-class StatsTable:
+class StatsTable(render.Published):
     header_keys: tuple[str, ...]
     rows: tuple[tuple[tuple[str, ...], DecodeStats], ...]
 
-    def to_markdown(self, lang: str = "en") -> str:
+    def to_markdown(self, lang: str) -> str:
         check_lang(lang)
         return render.table(_header(lang, *self.header_keys), (_row(stats, lang, *first) for first, stats in self.rows))
 
@@ -262,11 +266,11 @@ def gqa_table(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=LECTURE_SEQ_LEN,
 
 
 @dataclass(frozen=True)
-class ParamCounts:
+class ParamCounts(render.Published):
     rows: tuple[tuple[Model, sp.Integer, sp.Integer], ...]  # model, formula, formula + norms
 
-    def to_markdown(self, lang: str = "en") -> str:
-        header = [term(key, lang) for key in ("model", "formula_params", "norm_params", "published_params")]
+    def to_markdown(self, lang: str) -> str:
+        header = [text(key, lang) for key in ("model", "formula_params", "norm_params", "published_params")]
         return render.table(header, (
             [m.name, f"${render.integer(formula)}$", f"${render.integer(norms)}$",
              f"[${render.integer(m.published_params)}$]({m.source})"]
@@ -290,7 +294,7 @@ def param_counts(models=MODELS) -> ParamCounts:
 
 
 @dataclass(frozen=True)
-class ParamChange:
+class ParamChange(render.Published):
     before: sp.Integer
     after: sp.Integer
     kv_heads: tuple[int, int]
@@ -299,7 +303,7 @@ class ParamChange:
     def fraction(self) -> sp.Rational:
         return (self.before - self.after) / self.before
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, lang: str) -> str:
         old, new = self.kv_heads
         return render.equations([(
             rf"\frac{{\text{{params}}_{{K={old}}} - \text{{params}}_{{K={new}}}}}{{\text{{params}}_{{K={old}}}}}",
@@ -340,12 +344,12 @@ def lecture_claims() -> Claims:
 
 
 @dataclass(frozen=True)
-class QuantizationTable:
+class QuantizationTable(render.Published):
     rows: tuple[tuple[str, str, DecodeStats, int], ...]  # weight dtype, KV dtype, stats, max batch
 
-    def to_markdown(self, lang: str = "en") -> str:
-        header = [term("weights", lang), term("kv_cache", lang), term("param_gb", lang),
-                  term("kv_gb", lang), term("latency_ms", lang), term("tokens_per_s", lang), term("max_batch", lang)]
+    def to_markdown(self, lang: str) -> str:
+        header = [term("weights", lang), term("kv_cache", lang), message("param_gb", lang),
+                  message("kv_gb", lang), message("latency_ms", lang), message("tokens_per_s", lang), term("max_batch", lang)]
         return render.table(header, (
             [f"`{w}`", f"`{kv}`", _gb(s.param_bytes_total), _gb(s.batch * s.kv_bytes_per_seq),
              f"${render.decimal(s.latency_s * 1000, 4)}$", f"${render.decimal(s.throughput, 4)}$", f"${biggest}$"]
@@ -365,12 +369,12 @@ def quantization_table(model=LLAMA2_13B, accelerator=H100_SXM, batch=64, seq_len
 
 
 @dataclass(frozen=True)
-class MaxBatchTable:
+class MaxBatchTable(render.Published):
     models: tuple[Model, ...]
     seq_lens: tuple[int, ...]
     batches: tuple[tuple[int, ...], ...]  # one row per model
 
-    def to_markdown(self, lang: str = "en") -> str:
+    def to_markdown(self, lang: str) -> str:
         header = [term("model", lang), *(f"$S = {render.integer(s)}$" for s in self.seq_lens)]
         return render.table(header, (
             [f"{m.name}, $K = {m.K}$", *(f"${b}$" for b in row)] for m, row in zip(self.models, self.batches)

@@ -39,7 +39,7 @@ def on_pre_build(config):
 
 
 def on_post_build(config):
-    cache = sys.modules.get("derivations.cache")
+    cache = sys.modules.get("derivations.core.cache")
     if cache is not None and cache.COMPUTED:
         counts = "; ".join(f"{call}×{count}" for call, count in sorted(cache.COMPUTED.items()))
         log.info(f"derivations computed: {counts}")

@@ -22,7 +22,8 @@ import sympy as sp
 
 import browser
 from derivations import calculator, stats
-from derivations.glossary import term
+from derivations.core import i18n
+from derivations.core.i18n import message, term
 from derivations.hardware import ACCELERATORS, H100_SXM, Accelerator
 from derivations.intensity import attention, matmul, mlp
 from derivations.models import LLAMA2_13B, MODELS, Model
@@ -54,7 +55,7 @@ process.stdout.write(JSON.stringify(reply));
 
 def script(calc: calculator.Calculator, lang: str = "en") -> str:
     """The JavaScript of the page's block, as printed into the page."""
-    match = re.search(r"<script>\n(.*)</script>$", calc.to_html(lang), re.S)
+    match = re.search(r"<script>\n(.*)</script>$", calc.to_markdown(lang), re.S)
     assert match, "the calculator prints one <script> at its end"
     return match[1]
 
@@ -173,7 +174,7 @@ def random_matmul_cases(count: int) -> list[dict]:
 
 def preset_case(model: str, accelerator: str, batch: int, seq_len: int, w="bf16", kv="bf16") -> dict:
     """A case typed from the presets the page ships, as a reader picking them would."""
-    spec = calculator.decode_calculator().spec()
+    spec = calculator.decode_calculator().spec("en")
     presets = {choice["key"]: choice["presets"] for choice in spec["choices"]}
     texts = {**presets["model"][model], **presets["acc"][accelerator], "chips": "1", "B": str(batch),
              "S": str(seq_len)}
@@ -236,7 +237,7 @@ def test_the_lecture_case_reads_as_the_lecture_says(node):
     step = stats.decode(LLAMA2_13B, H100_SXM, 64, stats.LECTURE_SEQ_LEN)
     assert mid["formatted"]["latency_s"] == f"{float(step.latency_s * 1000):.4g} ms"
     assert mid["formatted"]["throughput"] == f"{int(round(step.throughput)):,} tokens/s"
-    assert mid["formatted"]["fits"] == term("yes", "en")
+    assert mid["formatted"]["fits"] == message("yes", "en")
     zh = run(node, calculator.decode_calculator(), LECTURE[1:2], lang="zh")[0]
     assert zh["formatted"]["latency_s"] == f"{float(step.latency_s * 1000):.4g}毫秒"
     assert zh["formatted"]["num_params"].endswith("亿")
@@ -244,7 +245,7 @@ def test_the_lecture_case_reads_as_the_lecture_says(node):
 
 
 def test_presets_are_the_package_constants():
-    spec = calculator.decode_calculator().spec()
+    spec = calculator.decode_calculator().spec("en")
     presets = {choice["key"]: choice["presets"] for choice in spec["choices"] if choice["presets"]}
     for shape in MODELS:
         typed = presets["model"][calculator._key(shape)]
@@ -317,7 +318,7 @@ def test_function_bodies_are_sympys_javascript(calc, expected):
 
 def test_the_page_shows_the_formula_it_evaluates():
     calc = calculator.decode_calculator()
-    page = calc.to_html("en")
+    page = calc.to_markdown("en")
     for name, expr in expected_decode_expressions().items():
         row = re.search(rf'<tr data-kind="\w+">(?:(?!</tr>).)*id="{calc.id}-out-{name}".*?</tr>', page, re.S)
         assert row, name
@@ -370,10 +371,10 @@ def test_bad_input_gets_its_message_and_no_result(node, lang):
         error = reply["errors"][field]
         assert error["key"] == key, (field, text, error)
         assert "{" not in error["text"] and not re.search(r"NaN|Infinity|undefined", error["text"]), error
-        assert error["text"].startswith(term(key, lang).split("{")[0]), error
+        assert error["text"].startswith(i18n.text(key, lang).split("{")[0]), error
     texts = {field: reply["errors"][field]["text"] for (field, _, _), reply in zip(BAD, replies)}
     assert "40" in texts["K"]  # K's message names the query heads it must divide
-    assert texts["V"] == term("calc_too_large", lang).format(max="1×10¹⁵")
+    assert texts["V"] == message("calc_too_large", lang).format(max="1×10¹⁵")
 
 
 def test_readable_ways_of_typing_a_number_are_accepted(node):
@@ -435,13 +436,13 @@ def test_calculator_in_the_browser(chromium_page, lang):
     # every control has its own label, and the lecture's case is computed on load
     unlabelled = page.eval_on_selector_all(".calc input, .calc select", "els => els.filter(e => e.labels.length !== 1).map(e => e.id)")
     assert unlabelled == []
-    assert output(page, "fits") == term("yes", lang)
+    assert output(page, "fits") == message("yes", lang)
     first_latency = output(page, "latency_s")
     assert re.fullmatch(r"[\d.]+ ?(ms|毫秒)", first_latency), first_latency
 
     # a larger batch: no longer fits, and the address bar says so
     page.fill("#decode-calculator-B", "256")
-    assert output(page, "fits") == term("no", lang)
+    assert output(page, "fits") == message("no", lang)
     assert parse_qs(urlsplit(page.url).query) == {"B": ["256"]}
 
     # a bad value: an inline message tied to the field, results withdrawn, nothing breaks
@@ -450,15 +451,15 @@ def test_calculator_in_the_browser(chromium_page, lang):
     assert k.get_attribute("aria-invalid") == "true"
     note = page.locator("#decode-calculator-K-msg")
     assert note.get_attribute("id") in k.get_attribute("aria-describedby").split()
-    assert note.text_content() == term("calc_divides", lang).format(other="40")
-    assert output(page, "latency_s") == term("calc_no_result", lang)
-    assert page.locator("#decode-calculator-status").text_content() == term("calc_fix_fields", lang)
+    assert note.text_content() == message("calc_divides", lang).format(other="40")
+    assert output(page, "latency_s") == message("calc_no_result", lang)
+    assert page.locator("#decode-calculator-status").text_content() == message("calc_fix_fields", lang)
     assert page.locator("#decode-calculator-model").input_value() == "custom"
 
     # fixed: grouped-query attention makes the batch fit again
     page.fill("#decode-calculator-K", "8")
     assert k.get_attribute("aria-invalid") is None and note.text_content() == ""
-    assert output(page, "fits") == term("yes", lang)
+    assert output(page, "fits") == message("yes", lang)
     shared = page.url
     assert parse_qs(urlsplit(shared).query) == {"model": ["custom"], "K": ["8"], "B": ["256"]}
     results = {name: output(page, name) for name in ("memory_bytes", "latency_s", "throughput")}

@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from derivations import intensity
-from derivations.claims import Claim, ClaimFailed, Claims
+from derivations.core.claims import Claim, ClaimFailed, Claims
 from derivations.symbols import B, G, S, T
 
 LABEL = ("test claim", "测试论断")

@@ -19,7 +19,7 @@ import sympy as sp
 
 from conftest import ROOT
 from derivations import figures
-from derivations.glossary import LANGS, term
+from derivations.core.i18n import LANGS, message, term
 from derivations.hardware import H100_SXM, TPU_V5E
 from derivations.symbols import intensity
 
@@ -41,7 +41,7 @@ def figure(name: str):
 
 @pytest.fixture(scope="module")
 def drawn() -> dict[tuple[str, str], str]:
-    return {(name, lang): figure(name).to_html(lang) for name in FIGURES for lang in LANGS}
+    return {(name, lang): figure(name).to_markdown(lang) for name in FIGURES for lang in LANGS}
 
 
 CASES = [(name, lang) for name in FIGURES for lang in LANGS]
@@ -78,7 +78,7 @@ def test_text_stays_text_in_the_page_language(drawn, name, lang):
     assert len(shown) >= 10, shown
     axis = {"roofline-h100": "fig_intensity_axis", "roofline-tpu-v5e": "fig_intensity_axis",
             "latency-throughput": "tokens_per_s", "memory-batch": "fig_batch_axis"}[name]
-    assert term(axis, lang) in shown
+    assert message(axis, lang) in shown
     assert any(HAN.search(text) for text in shown) == (lang == "zh")
     # text drawn as outlines would leave glyph definitions named after the font
     assert "DejaVu" not in drawn[name, lang]
@@ -132,7 +132,7 @@ def test_same_figures_in_fresh_processes(drawn):
         "from derivations.figures import *\nfrom derivations.hardware import TPU_V5E\n"
         f"for call in {list(FIGURES.values())!r}:\n"
         "    for lang in ('en', 'zh'):\n"
-        "        print(hashlib.sha256(eval(call).to_html(lang).encode()).hexdigest())\n"
+        "        print(hashlib.sha256(eval(call).to_markdown(lang).encode()).hexdigest())\n"
     )
     runs = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                              env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed})
@@ -155,7 +155,7 @@ def test_bad_input_names_the_problem():
     with pytest.raises(ValueError, match="accelerator 'H100' is unknown"):
         figures.roofline("H100")
     with pytest.raises(ValueError, match="lang"):
-        figures.memory_batch().to_html("fr")
+        figures.memory_batch().to_markdown("fr")
 
 
 # ---- the numbers plotted -------------------------------------------------------------------------
@@ -251,7 +251,7 @@ def test_pages_show_their_figures(site, page, lang):
         assert figure_html == figure({"roofline-nvidia-h100-sxm-80gb": "roofline-h100",
                                       "roofline-google-tpu-v5e": "roofline-tpu-v5e",
                                       "latency-throughput-llama-2-13b": "latency-throughput",
-                                      "memory-batch-llama-2-13b": "memory-batch"}[key]).to_html(lang)
+                                      "memory-batch-llama-2-13b": "memory-batch"}[key]).to_markdown(lang)
 
 
 def test_search_indexes_captions_not_tick_labels(site):

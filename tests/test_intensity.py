@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations import cache, intensity
+from derivations import intensity
+from derivations.core import cache
 from derivations.symbols import B, D, F, G, S, T, c
 
 RNG = np.random.default_rng(0)

@@ -72,21 +72,33 @@ def test_chinese_prose_has_no_space_between_han_and_latin(name):
     assert not spaced, spaced[:5]
 
 
-def test_nav_lists_every_page_and_translates_every_title():
+def test_nav_lists_every_page_and_translates_every_section():
+    """Pages bring their titles (front matter, per language); only section names are translated."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)
-    titles, paths = [], []
+    sections, paths = [], []
 
     def walk(items):
         for item in items:
+            if isinstance(item, str):
+                paths.append(item.rsplit(".", 1)[0])
+                continue
             for title, value in item.items():
-                titles.append(title)
-                walk(value) if isinstance(value, list) else paths.append(value.rsplit(".", 1)[0])
+                assert isinstance(value, list), f"give {value} its title in its front matter, not in the nav"
+                sections.append(title)
+                walk(value)
 
     walk(config["nav"])
     assert sorted(paths) == sorted(PAGES + notebook_names())
     i18n = next(plugin["i18n"] for plugin in config["plugins"] if isinstance(plugin, dict) and "i18n" in plugin)
     zh = next(language for language in i18n["languages"] if language["locale"] == "zh")
-    assert set(titles) <= set(zh["nav_translations"]), set(titles) - set(zh["nav_translations"])
+    assert set(sections) <= set(zh["nav_translations"]), set(sections) - set(zh["nav_translations"])
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_has_a_title_in_each_language(name):
+    titles = [re.match(r'---\ntitle: "([^"]+)"\n', source(name, lang)) for lang in LANGS]
+    assert all(titles), f"{name}: front matter must start with title: \"…\" in both languages"
+    assert titles[0][1] != titles[1][1], f"{name}: the Chinese title is the English one"
 
 
 SHOWN = re.compile(r"print\(source\(([\w, ]+)\)\)")

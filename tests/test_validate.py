@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 from derivations.symbols import B, G, T
-from derivations.validate import positive, positive_int
+from derivations.core.validate import positive, positive_int
 
 NAME = "widget_count"  # a name no message would contain by accident
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from . import render
-from .glossary import check_lang, term
+from .i18n import pair, term
 
 
 class ClaimFailed(AssertionError):
@@ -30,7 +30,7 @@ class Claim:
         >>> Claim(("wrong", "错误"), S, "==", 2 * S)
         Traceback (most recent call last):
         ...
-        derivations.claims.ClaimFailed: claim 'wrong' does not hold: derived S, claimed == 2*S
+        derivations.core.claims.ClaimFailed: claim 'wrong' does not hold: derived S, claimed == 2*S
     """
 
     label: tuple[str, str]
@@ -61,7 +61,7 @@ class Claim:
         symbol = {"==": "=", "<": "<", ">": ">"}[self.relation]
         equals, derived = _show(self.derived)
         return [
-            self.label[("en", "zh").index(check_lang(lang))],
+            pair(*self.label, lang),
             f"${self.name} {equals} {derived}$" if self.name else f"${derived}$",
             f"${symbol} {_show(self.claimed)[1]}$",
             "✓",
@@ -79,9 +79,9 @@ def _show(value) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class Claims:
+class Claims(render.Published):
     items: tuple[Claim, ...]
 
-    def to_markdown(self, lang: str = "en") -> str:
+    def to_markdown(self, lang: str) -> str:
         header = [term("claim", lang), term("derived", lang), term("claimed", lang), term("checked", lang)]
         return render.table(header, (claim.to_row(lang) for claim in self.items))

@@ -1,6 +1,8 @@
-"""How exact results become page content: LaTeX, Markdown tables, source listings.
+"""How exact results become page content: LaTeX, Markdown tables, numbers, source listings.
 
-Everything a page prints goes through here, so formatting rules live in one place.
+Everything a page or a notebook prints goes through here, so formatting rules live in one
+place. Every published result is a `Published`: it renders with `to_markdown(lang)`, the
+one protocol pages call, and notebooks show it in their own language.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from collections.abc import Iterable, Sequence
 
 import sympy as sp
 
+from .i18n import notebook_lang
+from .symbols import latex_names
+
 
 def latex(value) -> str:
     """LaTeX for an expression, a number or a relation; strings pass through."""
     if isinstance(value, str):
         return value
-    return sp.latex(value)
+    return sp.latex(value, symbol_names=latex_names())
 
 
 def equations(rows: Iterable[tuple[str, object]]) -> str:
@@ -87,3 +92,17 @@ def source(*objects) -> str:
     """
     parts = [textwrap.dedent(inspect.getsource(inspect.unwrap(obj))).strip() for obj in objects]
     return "\n```python\n" + "\n\n\n".join(parts) + "\n```\n"
+
+
+class Published:
+    """A result a page prints: `to_markdown(lang)` renders it in the page's language.
+
+    `lang` has no default, so a Chinese block that forgets it fails instead of printing
+    English. Notebooks display the object directly, in the language of the notebook.
+    """
+
+    def to_markdown(self, lang: str) -> str:
+        raise NotImplementedError(f"{type(self).__name__} must define to_markdown(lang)")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown(notebook_lang())

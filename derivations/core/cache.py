@@ -24,7 +24,7 @@ def derived(func):
         ...     return x * x
         >>> square(), square(3), square(x=3)
         (9, 9, 9)
-        >>> COMPUTED["cache.square(x=3)"]
+        >>> COMPUTED["core.cache.square(x=3)"]
         1
     """
     signature = inspect.signature(func)

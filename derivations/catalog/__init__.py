@@ -1,0 +1,1 @@
+"""Accelerators, interconnects and model shapes, each typed once with its source."""

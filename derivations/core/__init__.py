@@ -1,0 +1,1 @@
+"""What every topic shares: symbols, words, rendering, claims, caching and input checks."""

@@ -1,0 +1,1 @@
+"""One module per lecture: its presets, example sizes, claims and constants "as lectured"."""
