@@ -45,7 +45,8 @@ def notation_page(lang: str) -> str:
     for key, titles in TOPICS.items():
         names = " ".join(item.symbol.name for item in REGISTRY.values() if item.topic == key)
         if names:
-            sections.append(f"\n### {pair(*titles, lang)} {{ #{key.replace('_', '-')} }}\n{notation_table(lang, names)}")
+            heading = f"### {pair(*titles, lang)} {{ #{key.replace('_', '-')} }}"
+            sections.append(f"\n{heading}\n{notation_table(lang, names)}")
     return "".join(sections)
 
 

@@ -17,10 +17,12 @@ _current_page = {"src": "?"}
 
 
 class BlockFailed(SuperFencesException, PluginError):
-    pass
+    """A failing block: SuperFences lets it through, MkDocs reports it as a BuildError."""
 
 
 class RaiseOnFailedBlock(logging.Handler):
+    """Turns markdown-exec's warning about a failing block into `BlockFailed`."""
+
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()  # "markdown_exec: Execution of python code block 'id' exited ..."
         if "Execution of " not in message:

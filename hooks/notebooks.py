@@ -1,9 +1,10 @@
-"""Executed notebooks in both languages: run each once, render with mkdocs-jupyter.
+"""Executed notebooks in both languages: run each language once, render with mkdocs-jupyter.
 
 Sources are Jupytext percent-format files, `docs/notebooks/<name>.<lang>.py`;
 the two languages differ in their Markdown cells only. Before the build we
-execute the code once per notebook (the English version), copy its outputs into
-every language's version and write `.ipynb` files to `.cache/notebook-pages/`.
+execute each language's notebook with `DERIVATIONS_LANG` set to its language, so
+that the tables and labels it displays (`Published._repr_markdown_`) come out in
+that language, and write `.ipynb` files to `.cache/notebook-pages/`.
 Executed notebooks are kept in `.cache/notebooks/` (or `$NOTEBOOK_CACHE`, which
 the tests share between their builds) under a key that covers the notebook's
 code and the source of `derivations`: an edit to either re-executes it. A
@@ -19,14 +20,13 @@ is the executed `.ipynb`; mkdocs-jupyter then renders it without executing.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-
-import logging
 
 import jupytext
 import nbformat
@@ -36,8 +36,9 @@ from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 SOURCE = re.compile(r"^notebooks/(?P<name>[\w-]+)\.(?P<lang>[a-z]{2})\.py$")
-REFERENCE_LANG = "en"
-_executed: dict[str, nbformat.NotebookNode] = {}  # cache key -> executed reference notebook
+REFERENCE_LANG = "en"  # the other languages' code cells must equal this one's
+LANG_VARIABLE = "DERIVATIONS_LANG"  # read by derivations.core.i18n.notebook_lang
+_executed: dict[str, nbformat.NotebookNode] = {}  # cache key -> executed notebook
 _pending: dict[str, Future] = {}  # notebook name -> its .ipynb pages being written
 _pool = ThreadPoolExecutor(max_workers=3)  # kernels are processes: notebooks run side by side
 
@@ -50,12 +51,12 @@ def _code(notebook) -> list[str]:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
 
 
-def cache_key(notebook, derivations_hash: str) -> str:
-    """Outputs depend on the code cells and on the derivations they import, nothing else."""
-    return hashlib.sha256("\0".join([derivations_hash, *_code(notebook)]).encode()).hexdigest()[:16]
+def cache_key(notebook, derivations_hash: str, lang: str) -> str:
+    """Outputs depend on the code cells, the derivations they import and the language."""
+    return hashlib.sha256("\0".join([derivations_hash, lang, *_code(notebook)]).encode()).hexdigest()[:16]
 
 
-def _execute(path: Path, notebook, root: Path) -> nbformat.NotebookNode:
+def _execute(path: Path, notebook, root: Path, lang: str) -> nbformat.NotebookNode:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -63,7 +64,7 @@ def _execute(path: Path, notebook, root: Path) -> nbformat.NotebookNode:
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not its TCP notice
                             resources={"metadata": {"path": str(root)}})
     try:
-        client.execute()
+        client.execute(env={**os.environ, LANG_VARIABLE: lang})
     except CellExecutionError as error:
         failing = next((i for i, cell in enumerate(notebook.cells)
                         if any(o.get("output_type") == "error" for o in cell.get("outputs", []))), "?")
@@ -72,23 +73,23 @@ def _execute(path: Path, notebook, root: Path) -> nbformat.NotebookNode:
 
 
 def _executed_copy(path: Path, config) -> Path:
-    """The `.ipynb` of one language, with the outputs of the executed reference notebook."""
+    """The executed `.ipynb` of one language."""
     root = _root(config)
     notebook = jupytext.read(path)
+    lang = path.suffixes[-2].lstrip(".")
     reference_path = path.with_name(path.name.replace(path.suffixes[-2], f".{REFERENCE_LANG}"))
-    reference = jupytext.read(reference_path)
-    if _code(reference) != _code(notebook):
+    if _code(jupytext.read(reference_path)) != _code(notebook):
         raise PluginError(f"notebook {path.name}: its code cells differ from {reference_path.name}")
-    key = cache_key(reference, getattr(sys.modules.get("derivations"), "_source_hash", ""))
+    key = cache_key(notebook, getattr(sys.modules.get("derivations"), "_source_hash", ""), lang)
     cache = Path(os.environ.get("NOTEBOOK_CACHE", root / ".cache" / "notebooks"))
     if key not in _executed:
-        stored = cache / f"{reference_path.stem}.{key}.ipynb"
+        stored = cache / f"{path.stem}.{key}.ipynb"
         if stored.exists():
             _executed[key] = nbformat.read(stored, as_version=4)
         else:
             started = time.perf_counter()
-            _executed[key] = _execute(reference_path, reference, root)
-            log.info(f"executed notebook {reference_path.name} in {time.perf_counter() - started:.1f} s")
+            _executed[key] = _execute(path, jupytext.read(path), root, lang)
+            log.info(f"executed notebook {path.name} in {time.perf_counter() - started:.1f} s")
             cache.mkdir(parents=True, exist_ok=True)
             partial = stored.with_suffix(f".{os.getpid()}.partial")
             nbformat.write(_executed[key], partial)
@@ -198,7 +199,8 @@ class _Link:
 
 
 MATHJAX2 = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
-MERMAID = re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".*?mermaid.*?</script>', re.S)
+MERMAID = re.compile(
+    r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".*?mermaid.*?</script>', re.S)
 RENDERED = re.compile(r'(<div class="[^"]*jp-Rendered(?:Markdown|Latex)[^"]*"[^>]*>)(.*?)(</div>)', re.S)
 DISPLAY, INLINE = re.compile(r"\$\$(.+?)\$\$", re.S), re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<!\\)\$")
 

@@ -30,7 +30,8 @@ def break_links(project: Path) -> None:
 
 def break_a_notebook(project: Path) -> None:
     for lang in ("en", "zh"):
-        append(project / f"docs/notebooks/speculative-sampling.{lang}.py", '\n# %%\nraise RuntimeError("a broken cell")\n')
+        notebook = project / f"docs/notebooks/speculative-sampling.{lang}.py"
+        append(notebook, '\n# %%\nraise RuntimeError("a broken cell")\n')
 
 
 FAULTS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from conftest import DOCS
 
-LANGS = ("en", "zh")
+from derivations.core.i18n import LANGS
 HEADING = re.compile(r"^(#{1,6}) (.*?)(?:\s*\{\s*#([\w-]+)\s*\})?\s*$")
 BLOCK = re.compile(r"^```python exec=\"1\"(?P<options>[^\n]*)\n(?P<code>.*?)^```$", re.M | re.S)
 BLOCK_ID = re.compile(r'\bid="([^"]+)"')

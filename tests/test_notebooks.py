@@ -7,7 +7,6 @@ import json
 
 import jupytext
 import pytest
-
 from conftest import DOCS, ROOT
 from pages import LANGS, notebook_names
 
@@ -29,7 +28,7 @@ def test_twins_share_their_code_and_translate_their_prose(name):
     assert en == zh and en
     en, zh = (cells(name, lang, "markdown") for lang in LANGS)
     assert len(en) == len(zh)
-    assert all(a != b for a, b in zip(en, zh)), "an untranslated Markdown cell"
+    assert all(a != b for a, b in zip(en, zh, strict=True)), "an untranslated Markdown cell"
 
 
 def load_hook():
@@ -39,17 +38,18 @@ def load_hook():
     return module
 
 
-def test_outputs_are_keyed_on_the_code_and_the_derivations():
+def test_outputs_are_keyed_on_the_code_the_derivations_and_the_language():
     hook = load_hook()
     notebook = jupytext.read(DOCS / "notebooks/count-it.en.py")
-    key = hook.cache_key(notebook, "derivations-v1")
-    assert hook.cache_key(notebook, "derivations-v1") == key
-    assert hook.cache_key(notebook, "derivations-v2") != key  # a derivation edit re-executes
+    key = hook.cache_key(notebook, "derivations-v1", "en")
+    assert hook.cache_key(notebook, "derivations-v1", "en") == key
+    assert hook.cache_key(notebook, "derivations-v2", "en") != key  # a derivation edit re-executes
+    assert hook.cache_key(notebook, "derivations-v1", "zh") != key  # each language has its outputs
     notebook.cells[1].source += "\n# edited"
-    assert hook.cache_key(notebook, "derivations-v1") != key  # so does a code edit
+    assert hook.cache_key(notebook, "derivations-v1", "en") != key  # so does a code edit
     prose = jupytext.read(DOCS / "notebooks/count-it.en.py")
     prose.cells[0].source += " Edited."
-    assert hook.cache_key(prose, "derivations-v1") == key  # prose does not
+    assert hook.cache_key(prose, "derivations-v1", "en") == key  # prose does not
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -7,7 +7,6 @@ import re
 
 import pytest
 import yaml
-
 from conftest import DOCS, ROOT
 from pages import LANGS, blocks, headings, notebook_names, page_names, source
 

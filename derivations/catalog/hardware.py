@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..core import i18n, render
-from ..core.i18n import message, term, text
-from ..symbols import intensity
+from ..core.i18n import message, text
 from ..core.validate import lookup, positive
+from ..symbols import intensity
 
 i18n.register("catalog", messages={
     'flops_per_s': ('bf16 dense FLOP/s', 'bf16稠密算力（FLOP/s）'),
@@ -95,10 +95,10 @@ def accelerator(name: str | Accelerator) -> Accelerator:
     Examples:
         >>> accelerator("H100_SXM").name
         'NVIDIA H100 SXM 80GB'
-        >>> accelerator("H100")
+        >>> accelerator("H100")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: accelerator 'H100' is unknown; known: H100_SXM, H100_PCIE, H100_NVL, H200_SXM, B200, A100_SXM_80GB, A100_40GB, TPU_V5E, TPU_V5P, TPU_V6E, MI300X
+        ValueError: accelerator 'H100' is unknown; known: H100_SXM, H100_PCIE, H100_NVL, ...
     """
     return lookup("accelerator", name, globals(), Accelerator)
 

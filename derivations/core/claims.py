@@ -80,6 +80,8 @@ def _show(value) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Claims(render.Published):
+    """Claims published together, as one table."""
+
     items: tuple[Claim, ...]
 
     def to_markdown(self, lang: str) -> str:

@@ -22,6 +22,8 @@ NOTEBOOK_LANG_VARIABLE = "DERIVATIONS_LANG"  # set by the notebook runner for ea
 
 @dataclass(frozen=True)
 class Entry:
+    """One word or message of `topic`, in each language."""
+
     topic: str
     en: str
     zh: str

@@ -25,16 +25,16 @@ def latex(value) -> str:
 
 
 def equations(rows: Iterable[tuple[str, object]]) -> str:
-    """A display block of aligned equations, `lhs = rhs`, for arithmatex.
+    r"""A display block of aligned equations, `lhs = rhs`, for arithmatex.
 
     Examples:
         >>> from derivations.symbols import B
         >>> print(equations([("I", B)]))
         <BLANKLINE>
         $$
-        \\begin{aligned}
+        \begin{aligned}
         I &= B
-        \\end{aligned}
+        \end{aligned}
         $$
         <BLANKLINE>
     """
@@ -43,13 +43,13 @@ def equations(rows: Iterable[tuple[str, object]]) -> str:
 
 
 def decimal(value, digits: int = 4) -> str:
-    """An exact number shown as a decimal with `digits` significant digits.
+    r"""An exact number shown as a decimal with `digits` significant digits.
 
     Examples:
         >>> decimal(sp.Rational(19780, 67))
         '295.2'
         >>> decimal(989 * 10**12)
-        '9.89 \\\\times 10^{14}'
+        '9.89 \\times 10^{14}'
     """
     number = float(value)
     text = f"{number:.{digits}g}"

@@ -21,6 +21,8 @@ import sympy as sp
 
 @dataclass(frozen=True)
 class Notation:
+    """A registered symbol: its topic, its meaning in each language, how it prints."""
+
     symbol: sp.Symbol
     topic: str
     en: str

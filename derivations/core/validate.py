@@ -62,7 +62,8 @@ def positive_int(name: str, value) -> sp.Expr:
 
 def lookup(kind: str, name, namespace: dict, cls: type):
     """Find a constant of type `cls` in `namespace` by its Python name or its `.name`;
-    an instance of `cls` is returned as it is."""
+    an instance of `cls` is returned as it is.
+    """
     if isinstance(name, cls):
         return name
     if not isinstance(name, str):
