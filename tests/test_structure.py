@@ -193,7 +193,8 @@ def test_markdown_exec_reports_a_failing_block_as_hooks_exec_errors_expects(capl
         converter.convert('```python exec="1" id="boom"\nraise ValueError("no")\n```\n')
     messages = [record.getMessage() for record in caplog.records]
     assert any("Execution of python code block 'boom'" in m for m in messages), (
-        f"markdown-exec no longer logs 'Execution of … block' on failure (hooks/exec_errors.py relies on it): {messages}")
+        "markdown-exec no longer logs 'Execution of … block' on failure (hooks/exec_errors.py relies on it): "
+        f"{messages}")
 
 
 def test_i18n_plugin_has_what_the_notebook_hook_reads():
