@@ -169,7 +169,7 @@ def test_a_forgotten_language_is_caught():
 WRITTEN_AGAINST = {
     "mkdocs": "1.6.1",  # hooks/*: event names and priorities
     "mkdocs-static-i18n": "1.3.1",  # hooks/notebooks.py: current_language, I18nFiles(plugin, files), priority -100
-    "markdown-exec": "1.12.6",  # hooks/exec_errors.py: the text of its failure warning
+    "markdown-exec": "1.12.6",  # mdext/exec_guard.py: the text of its failure warning
     "mkdocs-jupyter": "0.26.3",  # hooks/notebooks.py: renders .ipynb found under "notebooks"
     "nbconvert": None,  # hooks/notebooks.py strips its MathJax 2 and Mermaid scripts (checked by test_notebooks)
 }
@@ -182,7 +182,7 @@ def test_plugins_are_the_versions_the_hooks_were_written_against(package, versio
         "that relies on it (see WRITTEN_AGAINST), then update the pin and this table")
 
 
-def test_markdown_exec_reports_a_failing_block_as_hooks_exec_errors_expects(caplog):
+def test_markdown_exec_reports_a_failing_block_as_the_exec_guard_expects(caplog):
     import markdown
     from markdown_exec import formatter, validator
 
@@ -193,8 +193,32 @@ def test_markdown_exec_reports_a_failing_block_as_hooks_exec_errors_expects(capl
         converter.convert('```python exec="1" id="boom"\nraise ValueError("no")\n```\n')
     messages = [record.getMessage() for record in caplog.records]
     assert any("Execution of python code block 'boom'" in m for m in messages), (
-        "markdown-exec no longer logs 'Execution of … block' on failure (hooks/exec_errors.py relies on it): "
+        "markdown-exec no longer logs 'Execution of … block' on failure (mdext/exec_guard.py relies on it): "
         f"{messages}")
+
+
+@pytest.fixture
+def exec_guard():
+    from mdext import exec_guard
+
+    yield exec_guard
+    for name in exec_guard.LOGGERS:  # the guard is process-wide: take it away again
+        logger = logging.getLogger(name)
+        for handler in [h for h in logger.handlers if isinstance(h, exec_guard.RaiseOnFailedBlock)]:
+            logger.removeHandler(handler)
+
+
+def test_the_exec_guard_stops_any_markdown_conversion_at_a_failing_block(exec_guard):
+    """Engine-independent: plain Python-Markdown with the site's extension, no MkDocs."""
+    import markdown
+    from markdown_exec import formatter, validator
+
+    fences = [{"name": "python", "class": "python", "validator": validator, "format": formatter}]
+    converter = markdown.Markdown(extensions=["pymdownx.superfences", "mdext.exec_guard"],
+                                  extension_configs={"pymdownx.superfences": {"custom_fences": fences}})
+    with pytest.raises(exec_guard.BlockFailed, match="'boom'"):
+        converter.convert('```python exec="1" id="boom"\nraise ValueError("no")\n```\n')
+    assert "<p>fine</p>" in converter.convert('```python exec="1" id="fine"\nprint("fine")\n```\n')
 
 
 def test_i18n_plugin_has_what_the_notebook_hook_reads():
