@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import textwrap
 from collections.abc import Iterable, Sequence
+from math import floor, log10
 
 import sympy as sp
 
@@ -57,6 +58,37 @@ def decimal(value, digits: int = 4) -> str:
         mantissa, exponent = text.split("e")
         return f"{mantissa} \\times 10^{{{int(exponent)}}}"
     return text
+
+
+def column(values, digits: int = 4) -> list[str]:
+    r"""The numbers of one table column, in one style, for LaTeX cells.
+
+    Whole numbers get thousands separators; others share one number of decimals, chosen so
+    the largest shows `digits` significant digits; a column spanning more than six orders of
+    magnitude is written with one common power of ten. No column switches style halfway.
+
+    Examples:
+        >>> column([2768, 12345])
+        ['2{,}768', '12{,}345']
+        >>> column([sp.Rational(1, 3), 295])
+        ['0.3', '295.0']
+        >>> column([2 * 10**12, sp.Rational(3, 2)])
+        ['2 \\times 10^{12}', '1.5 \\times 10^{0}']
+    """
+    numbers = [sp.nsimplify(value) for value in values]
+    if all(number.is_Integer for number in numbers) and max(abs(int(n)) for n in numbers) < 10**15:
+        return [integer(number) for number in numbers]
+    magnitudes = [abs(float(number)) for number in numbers if number != 0] or [1.0]
+    largest = floor(log10(max(magnitudes)))
+    if largest - floor(log10(min(magnitudes))) > 6:
+        return [decimal(number, digits) if number == 0 else _scientific(float(number), digits) for number in numbers]
+    places = max(0, digits - 1 - largest)
+    return [f"{float(number):,.{places}f}".replace(",", "{,}") for number in numbers]
+
+
+def _scientific(number: float, digits: int) -> str:
+    exponent = floor(log10(abs(number)))
+    return f"{number / 10**exponent:.{digits}g} \\times 10^{{{exponent}}}"
 
 
 def integer(value) -> str:
