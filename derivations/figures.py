@@ -33,6 +33,7 @@ from .intensity import attention, mlp
 from .catalog.models import LLAMA2_13B, Model, replace
 from .symbols import B, S, T, intensity
 from .core.validate import positive_int
+from .lectures import lecture10
 
 i18n.register("figures", messages={
     'fig_intensity_axis': ('Arithmetic intensity (FLOP/byte)', '算术强度（FLOP/字节）'),
@@ -306,7 +307,7 @@ class Roofline(render.Published):
 
 
 @derived
-def roofline(accelerator=H100_SXM, seq_len=stats.LECTURE_SEQ_LEN, batches=(1, 16, 64, 256, 512),
+def roofline(accelerator=H100_SXM, seq_len=lecture10.LECTURE_SEQ_LEN, batches=(1, 16, 64, 256, 512),
              group_size=8) -> Roofline:
     """The roofline of `accelerator` (`Accelerator.attainable_flops_per_s`) with the MLP's
     large-model limit at generation for each of `batches` and at prefill, and attention at
@@ -360,8 +361,7 @@ class Curve:
 def _curve(model: Model, accelerator: Accelerator, seq_len: int, last: int) -> Curve:
     symbolic = stats.formulas()
     one = stats.decode(model, accelerator, 1, seq_len)
-    values = {symbol: value for symbol, value in stats._values(model, accelerator, 1, seq_len, 1, 2, 2).items()
-              if symbol != B}
+    values = stats.substitution(model=model, accelerator=accelerator, seq_len=seq_len)
     fits = stats.max_batch(model, accelerator, seq_len)
     if fits < 1:
         raise ValueError(f"{model.name} does not fit in the HBM of {accelerator.name} even at B = 1")
@@ -445,7 +445,7 @@ class LatencyThroughput(render.Published):
 
 
 @derived
-def latency_throughput(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=stats.LECTURE_SEQ_LEN, kv_heads=8,
+def latency_throughput(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=lecture10.LECTURE_SEQ_LEN, kv_heads=8,
                        last_batch=1024) -> LatencyThroughput:
     """Latency per step against throughput as the batch grows, for `model` and for the same
     model with `kv_heads` KV heads, from `stats.formulas()`; where memory runs out from
@@ -520,7 +520,7 @@ class MemoryBatch(render.Published):
 
 
 @derived
-def memory_batch(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=stats.LECTURE_SEQ_LEN, kv_heads=(40, 8, 1),
+def memory_batch(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=lecture10.LECTURE_SEQ_LEN, kv_heads=(40, 8, 1),
                  last_batch=16384) -> MemoryBatch:
     """Weights plus KV cache (`stats.formulas().memory_bytes`) against the batch size for
     `model` with each of `kv_heads`, against the accelerator's HBM.

@@ -13,7 +13,8 @@ from .core import render
 from .core.cache import derived
 from .core.i18n import message, term
 from .intensity import attention
-from .catalog.models import DEEPSEEK_V2, MISTRAL_7B, MISTRAL_7B_SLIDING_WINDOW, MODELS, MLAModel, Model
+from .catalog import models as catalog_models
+from .catalog.models import DEEPSEEK_V2, MODELS, MLAModel, Model
 from .symbols import DTYPE_BYTES, H, K, L, N, S, dtype_bytes, kv_bytes
 from .core.symbols import define, topic
 from .core.validate import positive_int
@@ -39,8 +40,8 @@ class CacheFormulas(render.Published):
     def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{KV}_{\text{MHA/GQA/MQA}}", self.full),
-            (r"\text{KV}_{\text{sliding window}}", self.sliding_window),
-            (r"\text{KV}_{\text{cross-layer}}", self.cross_layer),
+            (rf"\text{{KV}}_{{\text{{{message('kv_sliding', lang)}}}}}", self.sliding_window),
+            (rf"\text{{KV}}_{{\text{{{message('kv_cross_layer', lang)}}}}}", self.cross_layer),
             (r"\text{KV}_{\text{MLA}}", self.latent),
         ])
 
@@ -156,21 +157,31 @@ def variants(model=DEEPSEEK_V2, gqa_kv_heads=8) -> Variants:
 @dataclass(frozen=True)
 class WindowRatio(render.Published):
     model: Model
+    window_tokens: int
     seq_len: int
     ratio: sp.Rational
 
     def to_markdown(self, lang: str) -> str:
+        sliding, full = message("kv_sliding", lang), message("kv_full", lang)
         return render.equations([(
-            rf"\frac{{\text{{KV}}_{{\text{{sliding window}}}}}}{{\text{{KV}}_{{\text{{full}}}}}}"
-            rf"\Big\vert_{{W = {MISTRAL_7B_SLIDING_WINDOW},\ S = {self.seq_len}}}",
+            rf"\frac{{\text{{KV}}_{{\text{{{sliding}}}}}}}{{\text{{KV}}_{{\text{{{full}}}}}}}"
+            rf"\Big\vert_{{W = {self.window_tokens},\ S = {self.seq_len}}}",
             self.ratio,
         )])
 
 
 @derived
-def window_ratio(seq_len=32_768) -> WindowRatio:
-    """The share of the full KV cache that Mistral 7B's sliding window keeps at `seq_len` tokens."""
+def window_ratio(model, window_tokens, seq_len) -> WindowRatio:
+    """The share of the full KV cache that a sliding window of `window_tokens` keeps at `seq_len` tokens.
+
+    Examples:
+        >>> from derivations.catalog.models import MISTRAL_7B
+        >>> window_ratio(MISTRAL_7B, 4096, 32_768).ratio
+        1/8
+    """
+    shape = catalog_models.model(model)
+    width = int(positive_int("window_tokens", window_tokens))
     tokens = int(positive_int("seq_len", seq_len))
-    values = {**MISTRAL_7B.values(), window: MISTRAL_7B_SLIDING_WINDOW, kv_bytes: 2, S: tokens}
+    values = {**shape.values(), window: width, kv_bytes: 2, S: tokens}
     cache = formulas()
-    return WindowRatio(MISTRAL_7B, tokens, sp.simplify(cache.sliding_window.subs(values) / cache.full.subs(values)))
+    return WindowRatio(shape, width, tokens, sp.simplify(cache.sliding_window.subs(values) / cache.full.subs(values)))

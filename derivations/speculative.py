@@ -17,10 +17,18 @@ import sympy as sp
 
 from .core import render
 from .core.cache import derived
-from .core.claims import Claim, Claims
 from .core.i18n import message, term
 from .core.symbols import define, topic
 from .core.validate import positive, positive_int
+
+def __getattr__(name: str):
+    """`lecture_claims` moved to `derivations.lectures.lecture10`; the old name still imports."""
+    if name == "lecture_claims":
+        from .lectures import lecture10
+
+        return lecture10.speculative_claims
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SPECULATIVE = topic("speculative", "Speculative decoding", "推测解码")
 alpha = define(SPECULATIVE, "alpha", en="acceptance rate: probability that a draft token is accepted",
@@ -264,22 +272,3 @@ def sampler_check(draws=20_000, seed=0) -> SamplerCheck:
     if np.any(np.abs(observed - q) > tolerance):
         raise AssertionError(f"sampler frequencies {observed} differ from target {q}")
     return SamplerCheck(count, tuple(q), tuple(observed), tuple(tolerance))
-
-
-@derived
-def lecture_claims() -> Claims:
-    """Speculative sampling's guarantees, checked."""
-    two, general, tokens = two_token_proof(), general_proof(), expected_tokens()
-    q = sp.IndexedBase("q")
-    x = sp.Symbol("x", positive=True, integer=True)
-    return Claims((
-        Claim(("Two tokens: output is $q$", "两个词元：输出服从$q$"), two.output_a, "==", two.q_a,
-              r"P(\text{out} = A)"),
-        Claim(("Any vocabulary: output is $q$", "任意词表：输出服从$q$"), general.simplified, "==", q[x],
-              r"P(\text{out} = x)"),
-        Claim(("Expected tokens: the sum has the closed form", "期望词元数：求和结果与闭式解一致"),
-              sp.simplify(tokens.by_distribution - tokens.closed_form), "==", 0,
-              r"\mathbb{E}_{\text{sum}} - \mathbb{E}_{\text{closed form}}"),
-        Claim(("Perfect draft: $\\gamma + 1$ tokens per call", "草稿完全准确：每次调用得到$\\gamma + 1$个词元"),
-              sp.limit(tokens.closed_form, alpha, 1), "==", gamma + 1, r"\lim_{\alpha \to 1} \mathbb{E}"),
-    ))

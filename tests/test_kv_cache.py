@@ -219,19 +219,23 @@ def test_variants_table_renders_in_both_languages():
     (1_000, 1),
 ])
 def test_window_ratio(tokens, ratio):
-    result = kv_cache.window_ratio(tokens)
+    result = kv_cache.window_ratio(MISTRAL_7B, 4096, tokens)
     assert result.ratio == ratio
     assert result.seq_len == tokens and result.model is MISTRAL_7B
 
 
-def test_window_ratio_default_is_32k():
-    assert kv_cache.window_ratio().ratio == sp.Rational(4096, 32768) == sp.Rational(1, 8)
+def test_lecture_window_ratio_is_mistral_at_32k():
+    from derivations.lectures import lecture10
+
+    result = lecture10.window_ratio()
+    assert result.ratio == sp.Rational(4096, 32768) == sp.Rational(1, 8)
+    assert (result.model, result.window_tokens, result.seq_len) == (MISTRAL_7B, 4096, 32768)
 
 
 @pytest.mark.parametrize("value", [0, -1, 1.5, None])
 def test_window_ratio_rejects_bad_seq_len(value):
     with pytest.raises(ValueError, match="seq_len"):
-        kv_cache.window_ratio(value)
+        kv_cache.window_ratio(MISTRAL_7B, 4096, value)
 
 
 def test_cache_table_rejects_unknown_dtype():

@@ -13,6 +13,7 @@ import pytest
 import sympy as sp
 
 from derivations import stats
+from derivations.lectures import lecture10
 from derivations.hardware import A100_40GB, H100_SXM, TPU_V5E, Accelerator
 from derivations.models import LLAMA2_13B, LLAMA2_70B, MODELS
 from derivations.symbols import B, D, F, H, K, L, N, S, V, bandwidth, kv_bytes, param_bytes
@@ -101,7 +102,7 @@ def test_gqa_k8_fits_at_256():
 def test_gqa_param_change():
     # K = 40 -> 8 removes 2·D·(40 - 8)·H·L of Wk and Wv.
     removed = 2 * 5120 * (40 - 8) * 128 * 40
-    change = stats.gqa_param_change()
+    change = lecture10.gqa_param_change()
     assert (change.before, change.after) == (13_015_449_600, 13_015_449_600 - removed)
     assert change.fraction == sp.Rational(removed, 13_015_449_600)  # 128/993, about 12.9 %
     assert change.kv_heads == (40, 8)
@@ -147,14 +148,14 @@ def test_quantized_max_batch(weights, values):
     size = {"bf16": 2, "int8": 1, "int4": sp.Rational(1, 2)}
     expected = by_hand_max_batch(40, 5120, 13824, 40, 40, 128, 32000, SEQ, CAPACITY, size[weights], size[values])
     assert stats.max_batch(LLAMA2_13B, H100_SXM, SEQ, 1, weights, values) == expected
-    row = next(r for r in stats.quantization_table().rows if r[:2] == (weights, values))
+    row = next(r for r in lecture10.quantization_table().rows if r[:2] == (weights, values))
     assert row[3] == expected
 
 
 @pytest.mark.parametrize("kv_heads", [40, 8, 1])
 @pytest.mark.parametrize("seq_len", [512, 1024, 2048, 4096, 8192])
 def test_max_batch_table(kv_heads, seq_len):
-    table = stats.max_batch_table()
+    table = lecture10.max_batch_table()
     row = [m.K for m in table.models].index(kv_heads)
     column = table.seq_lens.index(seq_len)
     assert table.batches[row][column] == \
@@ -185,7 +186,7 @@ def test_throughput_limit_symbolic():
 
 def test_throughput_limit_llama2_13b():
     ceiling = sp.Rational(BANDWIDTH, KV)  # ≈ 3994 tokens/s
-    assert stats.throughput_limit().value == ceiling
+    assert lecture10.throughput_limit().value == ceiling
     assert round(ceiling) == 3994
     huge = stats.decode(LLAMA2_13B, H100_SXM, batch=10**9, seq_len=SEQ).throughput
     assert huge < ceiling  # approached from below ...
@@ -203,20 +204,20 @@ def test_throughput_grows_with_diminishing_gains():
 # ---------------------------------------------------------------- tables, claims, param counts
 
 def test_lecture_table_rows():
-    table = stats.lecture_table()
+    table = lecture10.lecture_table()
     assert [s.batch for _, s in table.rows] == [1, 64, 256]
     assert [s.fits for _, s in table.rows] == [True, True, False]
     assert "$256$" in table.to_markdown("en") and "$256$" in table.to_markdown("zh")
 
 
 def test_gqa_table_rows():
-    rows = stats.gqa_table().rows
+    rows = lecture10.gqa_table().rows
     assert [(s.model.K, s.batch) for _, s in rows] == [(40, 64), (8, 64), (8, 256)]
     assert rows[0][1].kv_bytes_per_seq == 5 * rows[1][1].kv_bytes_per_seq
 
 
 def test_lecture_claims_build_and_hold():
-    claims = stats.lecture_claims()
+    claims = lecture10.lecture_claims()
     assert len(claims.items) >= 6
     assert all(claim.holds for claim in claims.items)
 
