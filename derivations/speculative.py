@@ -10,6 +10,7 @@ speedup, and implements the sampler so a seeded simulation can check it.
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 from dataclasses import dataclass
 
 import numpy as np
@@ -272,3 +273,55 @@ def sampler_check(draws=20_000, seed=0) -> SamplerCheck:
     if np.any(np.abs(observed - q) > tolerance):
         raise AssertionError(f"sampler frequencies {observed} differ from target {q}")
     return SamplerCheck(count, tuple(q), tuple(observed), tuple(tolerance))
+
+
+@dataclass(frozen=True)
+class BestGamma(render.Published):
+    """For each acceptance rate, the draft length that maximises the expected speedup."""
+
+    ratio: sp.Rational
+    rows: tuple[tuple[sp.Rational, int, sp.Expr, int, sp.Expr], ...]  # alpha, best gamma, its speedup, shown gamma, its
+
+    def to_markdown(self, lang: str) -> str:
+        header = [r"$\alpha$", message("sp_best_gamma", lang), message("sp_best_speedup", lang),
+                  message("sp_shown_gamma", lang), message("sp_shown_speedup", lang)]
+        note = f"\n{term('cost_ratio', lang)}{message('colon', lang)}$c = {render.decimal(self.ratio, 2)}$\n"
+        return note + render.table(header, (
+            [f"${render.decimal(a, 2)}$", f"${g}$", f"${render.decimal(s, 4)}$", f"${shown}$",
+             f"${render.decimal(shown_speedup, 4)}$"] for a, g, s, shown, shown_speedup in self.rows))
+
+
+def best_gamma(alpha_value, ratio, longest=1000) -> tuple[int, sp.Expr]:
+    """The draft length γ in 1..`longest` with the largest expected speedup, and that speedup.
+
+    The speedup rises while the next draft token's expected gain, α^(γ+1), is worth its cost;
+    it has one maximum, found here by exact comparison of every γ.
+
+    Examples:
+        >>> best_gamma(sp.Rational(9, 10), sp.Rational(1, 20))[0]
+        13
+    """
+    a = positive("alpha", alpha_value)
+    if a >= 1:
+        raise ValueError(f"alpha must be below 1, got {a}")
+    c = positive("ratio", ratio)
+    # exact: the expression evaluated on Python fractions, not floats
+    speedup = sp.lambdify((alpha, gamma, cost_ratio), expected_tokens().speedup)
+    exact_a, exact_c = Fraction(int(a.p), int(a.q)), Fraction(int(c.p), int(c.q))
+    values = [(speedup(exact_a, g, exact_c), g) for g in range(1, int(positive_int("longest", longest)) + 1)]
+    value, g = max(values, key=lambda pair: (pair[0], -pair[1]))
+    return g, sp.Rational(value.numerator, value.denominator)
+
+
+@derived
+def best_gamma_table(alphas=("0.6", "0.7", "0.8", "0.9"), ratio="0.05", shown=(1, 2, 3, 4, 5, 6, 8)) -> BestGamma:
+    """The true optimum γ for each α, beside the best of the columns `speedup_table` shows."""
+    checked = positive("ratio", sp.Rational(ratio))
+    speedup = expected_tokens().speedup
+    rows = []
+    for text in alphas:
+        a = sp.Rational(text)
+        g, value = best_gamma(a, checked)
+        in_table = max(shown, key=lambda k: speedup.subs({alpha: a, gamma: k, cost_ratio: checked}))
+        rows.append((a, g, value, in_table, speedup.subs({alpha: a, gamma: in_table, cost_ratio: checked})))
+    return BestGamma(checked, tuple(rows))

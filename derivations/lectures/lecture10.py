@@ -292,3 +292,183 @@ class EvidenceTable(render.Published):
 def evidence() -> EvidenceTable:
     """The papers' figures the lecture cites, with their sources (cited, not derived)."""
     return EvidenceTable(EVIDENCE)
+
+
+# ---- worked questions ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Question:
+    """A question in the scaling book's style; its answer's numbers are computed, not typed."""
+
+    ask: tuple[str, str]
+    answer: tuple[str, str]  # with {placeholders} filled from `values`
+    values: tuple[tuple[str, str], ...]  # name -> shown text (numbers already formatted)
+
+    def to_markdown(self, number: int, lang: str) -> str:
+        fields = dict(self.values)
+        body = pair(*self.answer, lang).format(**fields)
+        indented = "\n".join("    " + line if line else "" for line in body.splitlines())
+        return (f"**{message('l10_question', lang)} {number}.** {pair(*self.ask, lang).format(**fields)}\n\n"
+                f'??? note "{message("l10_answer", lang)}"\n{indented}\n')
+
+
+@dataclass(frozen=True)
+class Questions(render.Published):
+    items: tuple[Question, ...]
+
+    def to_markdown(self, lang: str) -> str:
+        return "\n" + "\n".join(q.to_markdown(i, lang) for i, q in enumerate(self.items, start=1))
+
+
+def _ms(seconds) -> str:
+    return render.decimal(seconds * 1000, 3)
+
+
+def _n(value, digits: int = 4) -> str:
+    value = sp.sympify(value)
+    return render.integer(value) if value.is_Integer else render.decimal(value, digits)
+
+
+@derived
+def stats_questions() -> Questions:
+    """Decode-step questions on concrete models and accelerators, answered by `stats`."""
+    from ..catalog.hardware import TPU_V5E
+    from ..catalog.models import LLAMA2_70B, LLAMA3_8B
+
+    step64 = stats.decode(MODEL, ACCELERATOR, 64, LECTURE_SEQ_LEN)
+    mqa = mqa_at_max_batch()
+    mqa_model = mqa.model
+    balance = stats.balance_batch(mqa_model, ACCELERATOR, LECTURE_SEQ_LEN)
+    big_batch = stats.max_batch(LLAMA2_70B, ACCELERATOR, 4096, chips=2)
+    big = stats.decode(LLAMA2_70B, ACCELERATOR, big_batch, 4096, chips=2)
+    tpu_bf16 = stats.decode(LLAMA3_8B, TPU_V5E, 1, 1024)
+    tpu_int8 = stats.max_batch(LLAMA3_8B, TPU_V5E, 1024, 1, "int8", "bf16")
+    return Questions((
+        Question(
+            ("Llama 2 13B decodes on one H100 SXM with $B = 64$ sequences of $S = 1024$ tokens, in bf16. "
+             "How long is one step, and which roof sets it?",
+             "一块H100 SXM上，Llama 2 13B以bf16解码，$B = 64$条序列，每条$S = 1024$个词元。一步要多久？由哪道屋顶决定？"),
+            ("Memory: ${mem}$ GB read in ${mem_ms}$ ms. Compute: ${flops}$ FLOPs in ${comp_ms}$ ms. "
+             "The step takes ${step_ms}$ ms and is **{bound}**; the lecture's model holds here.",
+             "内存：读${mem}$ GB，用时${mem_ms}$毫秒。计算：${flops}$次浮点运算，用时${comp_ms}$毫秒。"
+             "一步${step_ms}$毫秒，**{bound_zh}**；课上的模型在这里成立。"),
+            (("mem", render.decimal(step64.memory_bytes / 10**9, 4)), ("mem_ms", _ms(step64.latency_s)),
+             ("flops", render.decimal(step64.flops, 3)), ("comp_ms", _ms(step64.compute_s)),
+             ("step_ms", _ms(step64.step_s)), ("bound", i18n.term(f"{step64.bound}_limited", "en")),
+             ("bound_zh", i18n.term(f"{step64.bound}_limited", "zh")))),
+        Question(
+            ("The same model with one KV head ($K = 1$, MQA) at $S = 1024$: what is the largest batch that fits, "
+             "and what does one step take there?",
+             "同一模型只留一个KV头（$K = 1$，MQA），$S = 1024$：能放下的最大批是多少？这时一步要多久？"),
+            ("$B = {batch}$. Memory time ${mem_ms}$ ms, compute time ${comp_ms}$ ms: the step is "
+             "**{bound}** and takes ${comp_ms}$ ms, so the memory-only throughput "
+             "(${lectured}$ tokens/s) is ${ratio}\\times$ the real one (${real}$ tokens/s).",
+             "$B = {batch}$。内存时间${mem_ms}$毫秒，计算时间${comp_ms}$毫秒：这一步**{bound_zh}**，要${comp_ms}$毫秒，"
+             "所以只算内存的吞吐量（${lectured}$词元/秒）是实际值（${real}$词元/秒）的${ratio}$倍。"),
+            (("batch", render.integer(mqa.batch)), ("mem_ms", _ms(mqa.latency_s)), ("comp_ms", _ms(mqa.compute_s)),
+             ("lectured", render.decimal(mqa.throughput, 4)), ("real", render.decimal(mqa.step_throughput, 4)),
+             ("ratio", render.decimal(mqa.optimism, 3)), ("bound", i18n.term(f"{mqa.bound}_limited", "en")),
+             ("bound_zh", i18n.term(f"{mqa.bound}_limited", "zh")))),
+        Question(
+            ("For that $K = 1$ model at $S = 1024$, from which batch on does compute set the step?",
+             "对这个$K = 1$的模型（$S = 1024$），批大小从多少起由计算决定每一步的时间？"),
+            ("Compute time equals memory time at $B^{{*}} \\approx {balance}$, so from $B = {first}$ on.",
+             "计算时间与内存时间在$B^{{*}} \\approx {balance}$处相等，所以从$B = {first}$起。"),
+            (("balance", render.decimal(balance, 4)), ("first", render.integer(sp.floor(balance) + 1)))),
+        Question(
+            ("Llama 2 70B (bf16) is split over two H100 SXMs with $S = 4096$. What is the largest batch, "
+             "and its throughput?",
+             "Llama 2 70B（bf16）分布在两块H100 SXM上，$S = 4096$。最大批是多少？吞吐量多少？"),
+            ("$B = {batch}$; a step takes ${step_ms}$ ms ({bound}), ${tps}$ tokens/s. The model ignores "
+             "the communication between the two chips.",
+             "$B = {batch}$；一步${step_ms}$毫秒（{bound_zh}），吞吐量${tps}$词元/秒。这个模型没有计入两块芯片之间的通信。"),
+            (("batch", render.integer(big_batch)), ("step_ms", _ms(big.step_s)), ("bound", i18n.term(f"{big.bound}_limited", "en")),
+             ("bound_zh", i18n.term(f"{big.bound}_limited", "zh")), ("tps", render.decimal(big.step_throughput, 4)))),
+        Question(
+            ("Does Llama 3 8B fit on one TPU v5e (16 GB) in bf16? With int8 weights and a bf16 cache at "
+             "$S = 1024$, how many sequences fit?",
+             "Llama 3 8B以bf16能否放进一块TPU v5e（16 GB）？权重用int8、KV缓存用bf16、$S = 1024$时能放几条序列？"),
+            ("bf16 weights alone take ${weights}$ GB: {fits}. With int8 weights, $B = {batch}$.",
+             "仅bf16权重就要${weights}$ GB：{fits_zh}。权重改用int8后，$B = {batch}$。"),
+            (("weights", render.decimal(tpu_bf16.param_bytes_total / 10**9, 4)),
+             ("fits", "they fit" if tpu_bf16.param_bytes_total <= tpu_bf16.capacity_bytes else "they do not fit"),
+             ("fits_zh", "放得下" if tpu_bf16.param_bytes_total <= tpu_bf16.capacity_bytes else "放不下"),
+             ("batch", render.integer(tpu_int8)))),
+    ))
+
+
+@derived
+def intensity_questions() -> Questions:
+    """Roofline questions, answered by `intensity` and the catalog."""
+    from ..catalog.hardware import TPU_V5E
+
+    int8 = intensity.critical_batch(ACCELERATOR, 1)
+    tpu = intensity.critical_batch(TPU_V5E, 2)
+    gqa = intensity.attention(group_size=8).generate.subs(S, 4096)
+    flops = kv_cache.cache_flops()
+    shape = {**MODEL.values(), kv_cache.generated: 1024}
+    from ..symbols import params
+
+    shape[params] = stats.parameter_count().subs(MODEL.values())
+    ratio = (flops.total_without / flops.total_with).subs(shape)
+    return Questions((
+        Question(
+            ("On an H100 SXM, weights are stored in int8 and activations in bf16. From which batch is a "
+             "generation matmul compute-limited?",
+             "H100 SXM上权重用int8、激活用bf16。生成阶段的矩阵乘法从多大的批起计算受限？"),
+            ("Its intensity tends to $2B / b_w = 2B$, so from $B = {batch}$ (half of bf16's).",
+             "其算术强度趋于$2B / b_w = 2B$，所以从$B = {batch}$起（bf16时的一半）。"),
+            (("batch", render.integer(int8.batch)),)),
+        Question(
+            ("The same question in bf16 on a TPU v5e.", "同样的问题，换成TPU v5e上的bf16。"),
+            ("The ridge point is ${ridge}$ FLOP/byte, so from $B = {batch}$.",
+             "屋脊点为${ridge}$ FLOP/字节，所以从$B = {batch}$起。"),
+            (("ridge", render.decimal(TPU_V5E.ridge, 4)), ("batch", render.integer(tpu.batch)))),
+        Question(
+            ("Attention in generation with GQA, $G = 8$, over $S = 4096$ cached tokens, on an H100 SXM: "
+             "what is its intensity and which roof binds?",
+             "生成阶段的GQA注意力，$G = 8$，缓存$S = 4096$个词元，在H100 SXM上：算术强度多少？受哪道屋顶限制？"),
+            ("$I = {value}$ FLOP/byte, far below the ridge ${ridge}$: memory-limited, whatever the batch.",
+             "$I = {value}$ FLOP/字节，远低于屋脊点${ridge}$：内存受限，与批大小无关。"),
+            (("value", render.decimal(gqa, 4)), ("ridge", render.decimal(ACCELERATOR.ridge, 4)))),
+        Question(
+            ("Llama 2 13B generates $T = 1024$ tokens from an empty prompt. How many times more forward FLOPs "
+             "does it spend without a KV cache than with one?",
+             "Llama 2 13B从空提示开始生成$T = 1024$个词元。不用KV缓存比用KV缓存多花多少倍的前向FLOPs？"),
+            ("${ratio}\\times$: without a cache every step reruns the whole prefix.",
+             "${ratio}$倍：没有缓存时，每一步都要把整个前缀重算一遍。"),
+            (("ratio", render.decimal(ratio, 4)),)),
+    ))
+
+
+@derived
+def speculative_questions() -> Questions:
+    """Draft-length questions, answered by `speculative`."""
+    tokens = speculative.expected_tokens()
+    alpha, gamma, c = speculative.alpha, speculative.gamma, speculative.cost_ratio
+    a8 = {alpha: sp.Rational(8, 10), gamma: 4, c: sp.Rational(1, 20)}
+    best9, speed9 = speculative.best_gamma(sp.Rational(9, 10), sp.Rational(1, 20))
+    eight9 = tokens.speedup.subs({alpha: sp.Rational(9, 10), gamma: 8, c: sp.Rational(1, 20)})
+    best_costly, speed_costly = speculative.best_gamma(sp.Rational(8, 10), sp.Rational(1, 4))
+    return Questions((
+        Question(
+            ("A draft is accepted with $\\alpha = 0.8$, proposes $\\gamma = 4$ tokens and costs $c = 0.05$ of a "
+             "target step. How many tokens does each target call yield, and what is the speedup?",
+             "草稿被接受的概率$\\alpha = 0.8$，每次提出$\\gamma = 4$个词元，一步的成本是目标模型的$c = 0.05$。"
+             "每次调用目标模型得到多少词元？加速比多少？"),
+            ("${tokens}$ tokens per call; speedup ${speed}\\times$.", "每次调用${tokens}$个词元；加速${speed}$倍。"),
+            (("tokens", render.decimal(tokens.closed_form.subs(a8), 4)),
+             ("speed", render.decimal(tokens.speedup.subs(a8), 4)))),
+        Question(
+            ("With $\\alpha = 0.9$ and $c = 0.05$, which draft length is best?",
+             "$\\alpha = 0.9$、$c = 0.05$时，草稿长度取多少最好？"),
+            ("$\\gamma = {best}$, for ${speed}\\times$; $\\gamma = 8$ gives ${eight}\\times$.",
+             "$\\gamma = {best}$，加速${speed}$倍；$\\gamma = 8$只有${eight}$倍。"),
+            (("best", str(best9)), ("speed", render.decimal(speed9, 4)), ("eight", render.decimal(eight9, 4)))),
+        Question(
+            ("A larger draft costs $c = 0.25$ of a target step and is accepted with $\\alpha = 0.8$. Best $\\gamma$?",
+             "更大的草稿模型成本为$c = 0.25$，接受率$\\alpha = 0.8$。最优$\\gamma$是多少？"),
+            ("$\\gamma = {best}$, for ${speed}\\times$: a costlier draft should propose fewer tokens.",
+             "$\\gamma = {best}$，加速${speed}$倍：草稿越贵，每次提出的词元应越少。"),
+            (("best", str(best_costly)), ("speed", render.decimal(speed_costly, 4)))),
+    ))
