@@ -249,14 +249,15 @@ def speculative_sample(p: np.ndarray, q: np.ndarray,
 @dataclass(frozen=True)
 class SamplerCheck(render.Published):
     draws: int
+    draft: tuple[float, ...]
     target: tuple[float, ...]
     observed: tuple[float, ...]
     tolerance: tuple[float, ...]  # 5 standard errors of a frequency from `draws` samples
 
     def to_markdown(self, lang: str) -> str:
-        header = [term("token", lang), "$q$", message("observed", lang), "±"]
-        rows = ([f"${i}$", f"${t:.4f}$", f"${o:.4f}$", f"${e:.4f}$"]
-                for i, (t, o, e) in enumerate(zip(self.target, self.observed, self.tolerance)))
+        header = [term("token", lang), "$p$", "$q$", message("observed", lang), "±"]
+        rows = ([f"${i}$", f"${d:.4f}$", f"${t:.4f}$", f"${o:.4f}$", f"${e:.4f}$"]
+                for i, (d, t, o, e) in enumerate(zip(self.draft, self.target, self.observed, self.tolerance)))
         return f"\n{message('draws', lang)}{message('colon', lang)}${render.integer(self.draws)}$\n" + render.table(header, rows)
 
 
@@ -265,14 +266,14 @@ def sampler_check(draws=20_000, seed=0) -> SamplerCheck:
     """Sample with `speculative_sample` and compare the frequencies with q."""
     count = int(positive_int("draws", draws))
     rng = np.random.default_rng(int(seed))
-    p = np.array([0.5, 0.2, 0.2, 0.1])  # the draft over-proposes token 0
+    p = np.array([0.5, 0.2, 0.2, 0.1])  # the draft over-proposes tokens 0 and 2 (p > q)
     q = np.array([0.2, 0.3, 0.1, 0.4])
     samples = np.fromiter((speculative_sample(p, q, rng) for _ in range(count)), dtype=int, count=count)
     observed = np.bincount(samples, minlength=len(q)) / count
     tolerance = 5 * np.sqrt(q * (1 - q) / count)
     if np.any(np.abs(observed - q) > tolerance):
         raise AssertionError(f"sampler frequencies {observed} differ from target {q}")
-    return SamplerCheck(count, tuple(q), tuple(observed), tuple(tolerance))
+    return SamplerCheck(count, tuple(p), tuple(q), tuple(observed), tuple(tolerance))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ S = _letter("S", "tokens conditioned on (length of the KV cache)", "作为条件
 T = _letter("T", "tokens processed in this step ($T = S$ in prefill, $T = 1$ in generation)",
             "本步处理的词元数（预填充时$T = S$，生成时$T = 1$）")
 D = _letter("D", "model (residual stream) dimension, $D = N H$", "模型维度（残差流宽度），$D = N H$")
-F = _letter("F", "MLP hidden dimension ($F = 4D$ in the lecture)", "MLP隐藏层维度（课上取$F = 4D$）")
+F = _letter("F", "MLP hidden dimension ($F = 4D$ in the lecture; $F \\approx 8D/3$ in gated-MLP models)",
+            "MLP隐藏层维度（课上取$F = 4D$；门控MLP模型约为$8D/3$）")
 N = _letter("N", "number of query heads", "查询头数")
 K = _letter("K", "number of key/value heads ($K = N$ for MHA, $K = 1$ for MQA)", "KV头数（MHA时$K = N$，MQA时$K = 1$）")
 H = _letter("H", "head dimension (not the hidden size)", "每个头的维度（不是隐藏层大小）")
