@@ -28,6 +28,37 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _word(key: str, lang: str) -> str:
+    """A word of display math, `\\text{…}` in the page's language."""
+    return rf"\text{{{message(key, lang)}}}"
+
+
+@dataclass(frozen=True)
+class Ridge(render.Published):
+    """The accelerator intensity (ridge point) as a display equation, exact and rounded."""
+
+    accelerator: object
+
+    def to_markdown(self, lang: str) -> str:
+        item = self.accelerator
+        return render.equations([(
+            rf"I^{{*}} = \frac{{\text{{FLOP/s}}}}{{{_word('in_bytes_per_s', lang)}}}",
+            rf"\frac{{{render.decimal(item.flops_per_s)}}}{{{render.decimal(item.hbm_bytes_per_s)}}}"
+            rf" = {render.latex(item.ridge)} \approx {render.decimal(item.ridge)}",
+        )])
+
+
+def ridge(accelerator) -> Ridge:
+    """The ridge point of `accelerator`, for a page in either language.
+
+    Examples:
+        >>> from derivations.catalog.hardware import H100_SXM
+        >>> ridge(H100_SXM).accelerator.ridge
+        19780/67
+    """
+    return Ridge(accelerator)
+
+
 def _ratio(flops: sp.Expr, bytes_moved: sp.Expr) -> sp.Expr:
     return sp.factor(sp.cancel(flops / bytes_moved))
 
@@ -42,8 +73,8 @@ class MatmulIntensity(render.Published):
     def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{FLOPs}", self.flops),
-            (r"\text{bytes}", self.bytes),
-            (r"I = \frac{\text{FLOPs}}{\text{bytes}}", self.intensity),
+            (_word("in_bytes", lang), self.bytes),
+            (rf"I = \frac{{\text{{FLOPs}}}}{{{_word('in_bytes', lang)}}}", self.intensity),
             (r"\lim_{c \to \infty} I\,\big|_{D = F = cB}", self.limit),
         ])
 
@@ -59,7 +90,7 @@ class MLPIntensity(render.Published):
     def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{FLOPs}", self.flops),
-            (r"\text{bytes}", self.bytes),
+            (_word("in_bytes", lang), self.bytes),
             (r"I", self.intensity),
             (r"\lim_{c \to \infty} I\,\big|_{D = F = cBT}", self.limit),
             (r"\lim_{c \to \infty} I\,\big|_{D = F = cB,\ T = 1}", self.generate_limit),
@@ -79,11 +110,11 @@ class AttentionIntensity(render.Published):
     def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{FLOPs}", self.flops),
-            (r"\text{bytes}", self.bytes),
+            (_word("in_bytes", lang), self.bytes),
             (r"I", self.intensity),
-            (r"I_{\text{prefill}} = I\,\big|_{T = S}", self.prefill),
-            (r"I_{\text{generate}} = I\,\big|_{T = 1}", self.generate),
-            (r"\lim_{S \to \infty} I_{\text{generate}}", self.generate_limit),
+            (rf"I_{{{_word('in_prefill', lang)}}} = I\,\big|_{{T = S}}", self.prefill),
+            (rf"I_{{{_word('in_generate', lang)}}} = I\,\big|_{{T = 1}}", self.generate),
+            (rf"\lim_{{S \to \infty}} I_{{{_word('in_generate', lang)}}}", self.generate_limit),
         ])
 
 
@@ -227,9 +258,10 @@ class Example:
     """One operation at concrete sizes, placed against an accelerator's ridge point."""
 
     label: tuple[str, str]
-    limit_of: str  # LaTeX naming which expression was evaluated
+    limit_of: str  # LaTeX naming which expression was evaluated; {op} is the operation's word
     sizes: dict
     intensity: sp.Expr
+    word: str = "in_matmul"  # message key of the operation in `limit_of`
 
 
 @dataclass(frozen=True)
@@ -247,7 +279,7 @@ class Regimes(render.Published):
             rows.append([
                 example.label[column],
                 f"${sizes}$",
-                f"${example.limit_of} = {render.decimal(example.intensity)}$",
+                f"${example.limit_of.replace('{op}', _word(example.word, lang))} = {render.decimal(example.intensity)}$",
                 term(limited, lang),
             ])
         return render.table(header, rows)
@@ -260,18 +292,18 @@ def regimes(accelerator=H100_SXM, batch=64, large_batch=512, context=1024, group
              (("batch", batch), ("large_batch", large_batch), ("context", context), ("group_size", group_size))}
     mha, gqa = attention(), attention(group_size=sizes["group_size"])
     examples = (
-        Example(("Matrix-vector", "矩阵-向量乘"), r"\lim I_{\text{matmul}}", {B: 1}, matmul().limit.subs(B, 1)),
-        Example(("MLP, generation", "MLP，生成"), r"\lim I_{\text{MLP}}", {B: sizes["batch"], T: 1},
+        Example(("Matrix-vector", "矩阵-向量乘"), r"\lim I_{{op}}", {B: 1}, matmul().limit.subs(B, 1)),
+        Example(("MLP, generation", "MLP，生成"), r"\lim I_{\mathrm{MLP}}", {B: sizes["batch"], T: 1},
                 mlp().limit.subs({B: sizes["batch"], T: 1})),
-        Example(("MLP, generation", "MLP，生成"), r"\lim I_{\text{MLP}}", {B: sizes["large_batch"], T: 1},
+        Example(("MLP, generation", "MLP，生成"), r"\lim I_{\mathrm{MLP}}", {B: sizes["large_batch"], T: 1},
                 mlp().limit.subs({B: sizes["large_batch"], T: 1})),
-        Example(("MLP, prefill", "MLP，预填充"), r"\lim I_{\text{MLP}}", {B: 1, T: sizes["context"]},
+        Example(("MLP, prefill", "MLP，预填充"), r"\lim I_{\mathrm{MLP}}", {B: 1, T: sizes["context"]},
                 mlp().limit.subs({B: 1, T: sizes["context"]})),
-        Example(("Attention, prefill (MHA)", "注意力，预填充（MHA）"), r"I_{\text{attn}}", {S: sizes["context"]},
-                mha.prefill.subs(S, sizes["context"])),
-        Example(("Attention, generation (MHA)", "注意力，生成（MHA）"), r"I_{\text{attn}}", {S: sizes["context"]},
-                mha.generate.subs(S, sizes["context"])),
-        Example(("Attention, generation (GQA)", "注意力，生成（GQA）"), r"I_{\text{attn}}",
-                {S: sizes["context"], G: sizes["group_size"]}, gqa.generate.subs(S, sizes["context"])),
+        Example(("Attention, prefill (MHA)", "注意力，预填充（MHA）"), r"I_{{op}}", {S: sizes["context"]},
+                mha.prefill.subs(S, sizes["context"]), "in_attn"),
+        Example(("Attention, generation (MHA)", "注意力，生成（MHA）"), r"I_{{op}}", {S: sizes["context"]},
+                mha.generate.subs(S, sizes["context"]), "in_attn"),
+        Example(("Attention, generation (GQA)", "注意力，生成（GQA）"), r"I_{{op}}",
+                {S: sizes["context"], G: sizes["group_size"]}, gqa.generate.subs(S, sizes["context"]), "in_attn"),
     )
     return Regimes(accelerator.ridge, examples)

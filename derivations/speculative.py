@@ -54,13 +54,18 @@ class TwoTokenProof(render.Published):
 
     def to_markdown(self, lang: str) -> str:
         p, q = render.latex(self.p_a), render.latex(self.q_a)
+
+        def w(key: str, **fields) -> str:
+            return rf"\text{{{message(key, lang, **fields)}}}"
+
+        out = w("sp_out")
         return render.equations([
-            (r"P(\text{out} = A)",
-             rf"\underbrace{{{p}}}_{{\text{{draft }} A}} \cdot \underbrace{{\tfrac{{{q}}}{{{p}}}}}_{{\text{{accept}}}}"
+            (rf"P({out} = A)",
+             rf"\underbrace{{{p}}}_{{{w('sp_draft', token='A')}}} \cdot \underbrace{{\tfrac{{{q}}}{{{p}}}}}_{{{w('sp_accept')}}}"
              rf" = {render.latex(self.output_a)}"),
-            (r"P(\text{out} = B)",
-             rf"\underbrace{{(1 - {p})}}_{{\text{{draft }} B\text{{, accepted}}}}"
-             rf" + \underbrace{{{p} \left(1 - \tfrac{{{q}}}{{{p}}}\right)}}_{{\text{{reject }} A \text{{, resample }} B}}"
+            (rf"P({out} = B)",
+             rf"\underbrace{{(1 - {p})}}_{{{w('sp_draft_accepted', token='B')}}}"
+             rf" + \underbrace{{{p} \left(1 - \tfrac{{{q}}}{{{p}}}\right)}}_{{{w('sp_reject_resample', rejected='A', token='B')}}}"
              rf" = {render.latex(self.output_b)}"),
         ])
 
@@ -94,10 +99,10 @@ class GeneralProof(render.Published):
     def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\max(q_i - p_i, 0)", r"q_i - m_i, \quad m_i = \min(p_i, q_i)"),
-            (r"P(\text{accept})", self.accept_total),
+            (rf"P(\text{{{message('sp_accept', lang)}}})", self.accept_total),
             (r"\textstyle\sum_i q_i", "1"),
             (r"\textstyle\sum_i \max(q_i - p_i, 0)", self.residual_total),
-            (r"P(\text{out} = x)", self.output),
+            (rf"P(\text{{{message('sp_out', lang)}}} = x)", self.output),
             ("", self.simplified),
         ])
 
@@ -170,11 +175,11 @@ class ExpectedTokens(render.Published):
 
     def to_markdown(self, lang: str) -> str:
         return render.equations([
-            (r"\mathbb{E}[\text{tokens per target call}]",
+            (rf"\mathbb{{E}}[\text{{{message('sp_tokens_per_call', lang)}}}]",
              r"\sum_{k=0}^{\gamma - 1} (k + 1)\, \alpha^k (1 - \alpha) + (\gamma + 1)\, \alpha^\gamma"),
             ("", self.closed_form),
-            (r"\text{speedup}", self.speedup),
-            (r"\lim_{\alpha \to 1} \text{speedup}", self.speedup_limit),
+            (rf"\text{{{message('sp_speedup', lang)}}}", self.speedup),
+            (rf"\lim_{{\alpha \to 1}} \text{{{message('sp_speedup', lang)}}}", self.speedup_limit),
         ])
 
 
