@@ -122,8 +122,9 @@ class AttentionIntensity(render.Published):
 def matmul(bytes_per_value=2, weight_bytes=None) -> MatmulIntensity:
     """X (B×D) @ W (D×F) = Y (B×F): read X and W, write Y.
 
-    `bytes_per_value` is the size of X and Y's values (the activations), `weight_bytes` that
-    of W's (the same when None): int8 weights with bf16 activations are `weight_bytes=1`.
+    `bytes_per_value` is the size of X's and Y's values (the activations),
+    `weight_bytes` that of W's (the same when None): int8 weights with bf16
+    activations are `weight_bytes=1`.
 
     Examples:
         >>> matmul().intensity
@@ -134,7 +135,8 @@ def matmul(bytes_per_value=2, weight_bytes=None) -> MatmulIntensity:
         2*B
     """
     size = positive("bytes_per_value", bytes_per_value)
-    weight = size if weight_bytes is None else positive("weight_bytes", weight_bytes)
+    weight = size if weight_bytes is None else \
+        positive("weight_bytes", weight_bytes)
     flops = 2 * B * D * F  # one multiply and one add per (b, d, f)
     if weight_bytes is None:
         bytes_moved = size * (B * D + D * F + B * F)
@@ -146,15 +148,16 @@ def matmul(bytes_per_value=2, weight_bytes=None) -> MatmulIntensity:
 
 
 @derived
-def mlp(bytes_per_value=2, reread_intermediates=False, weight_bytes=None) -> MLPIntensity:
+def mlp(bytes_per_value=2, reread_intermediates=False,
+        weight_bytes=None) -> MLPIntensity:
     """Gated MLP on B·T tokens: up = X·Wup, gate = X·Wgate,
     Y = (act(gate)·up)·Wdown.
 
     Counts the three matmuls as the lecture does: read X and the three
     weights (D·F values each), write up, gate and Y. The lecture does not
     count reading up and gate back for the elementwise product;
-    `reread_intermediates=True` adds those reads. `weight_bytes` is the size of the
-    weights' values when it differs from the activations' `bytes_per_value`.
+    `reread_intermediates=True` adds those reads. `weight_bytes` is the
+    size of the weights' values when it differs from `bytes_per_value`.
 
     Examples:
         >>> mlp().flops
@@ -163,10 +166,12 @@ def mlp(bytes_per_value=2, reread_intermediates=False, weight_bytes=None) -> MLP
         B*T
     """
     size = positive("bytes_per_value", bytes_per_value)
-    weight = size if weight_bytes is None else positive("weight_bytes", weight_bytes)
+    weight = size if weight_bytes is None else \
+        positive("weight_bytes", weight_bytes)
     tokens = B * T
     flops = 3 * 2 * tokens * D * F
-    activations = tokens * D + 2 * tokens * F + tokens * D  # read X; write up, gate and Y
+    # read X; write up, gate and Y
+    activations = tokens * D + 2 * tokens * F + tokens * D
     if reread_intermediates:
         activations += 2 * tokens * F
     bytes_moved = sp.expand(size * activations + weight * 3 * D * F)
@@ -177,7 +182,8 @@ def mlp(bytes_per_value=2, reread_intermediates=False, weight_bytes=None) -> MLP
 
 
 @derived
-def attention(group_size=1, bytes_per_value=2, kv_bytes=None) -> AttentionIntensity:
+def attention(group_size=1, bytes_per_value=2,
+              kv_bytes=None) -> AttentionIntensity:
     """Attention with FlashAttention: Q (B×T×D) against K, V (B×S×D/G each).
 
     FLOPs are Q·Kᵀ plus softmax(A)·V, 2·B·S·T·D each. Bytes read Q and K, V

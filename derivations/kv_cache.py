@@ -235,7 +235,7 @@ def cache_flops() -> CacheFlops:
 
     Examples:
         >>> cache_flops().leading_without, cache_flops().leading_with
-        (T**3, T**2)
+        (T_gen**3, T_gen**2)
     """
     from .symbols import params
 

@@ -128,20 +128,24 @@ def formulas() -> Formulas:
         B*(4*H*L*N*S + 2*P)
     """
     params_total = symbols.param_bytes * symbols.params  # P is num_params
-    kv_per_seq = kv_cache.formulas().full  # a key and a value per token, KV head and layer
+    # a key and a value per token, KV head and layer
+    kv_per_seq = kv_cache.formulas().full
     memory = B * kv_per_seq + params_total
     latency = memory / bandwidth
     throughput = B / latency
-    # 2 FLOPs per parameter per sequence (a multiply and an add per weight), and attention
-    # over the S cached tokens: Q·Kᵀ and softmax(A)·V, 2·S·H each per query head and layer.
+    # 2 FLOPs per parameter per sequence (a multiply and an add per
+    # weight), and attention over the S cached tokens: Q·Kᵀ and
+    # softmax(A)·V, 2·S·H each per query head and layer.
     flops = B * (2 * symbols.params + 4 * S * N * H * L)
     compute_s = flops / compute
     step = sp.Max(latency, compute_s)
-    # compute time = memory time, solved for B: the weights' read time is shared by the batch
-    kv_time = kv_per_seq / bandwidth  # per sequence, memory
-    flop_time = (2 * symbols.params + 4 * S * N * H * L) / compute  # per sequence, compute
+    # compute time = memory time, solved for B: the batch shares the
+    # weights' read time; per sequence, memory and compute time
+    kv_time = kv_per_seq / bandwidth
+    flop_time = (2 * symbols.params + 4 * S * N * H * L) / compute
     balance = (params_total / bandwidth) / (flop_time - kv_time)
-    assert sp.simplify(compute_s.subs(B, balance) - latency.subs(B, balance)) == 0
+    crossing = compute_s.subs(B, balance) - latency.subs(B, balance)
+    assert sp.simplify(crossing) == 0
     return Formulas(
         num_params=parameter_count(),
         param_bytes_total=params_total,
@@ -235,13 +239,14 @@ def substitution(*, model, accelerator, seq_len, batch=None, chips=1, param_byte
 @derived
 def decode(model, accelerator, batch, seq_len, chips=1, param_bytes=2,
            kv_bytes=2) -> DecodeStats:
-    """Memory, time and throughput of one decoding step: the lecture's memory-only model
-    (`latency_s`, `throughput`) and the step with both roofs (`step_s`, `step_throughput`).
+    """Memory, time and throughput of one decoding step: the lecture's
+    memory-only model (`latency_s`, `throughput`) and the step with both
+    roofs (`step_s`, `step_throughput`).
 
     `model` and `accelerator` are constants (or their names); `chips`
-    accelerators hold the model together, so bandwidth, compute and capacity scale
-    (communication between them is not modelled). `param_bytes` and `kv_bytes` are bytes
-    per value or a dtype name ("int8").
+    accelerators hold the model together, so bandwidth, compute and capacity
+    scale (communication between them is not modelled). `param_bytes` and
+    `kv_bytes` are bytes per value or a dtype name ("int8").
 
     Examples:
         >>> from derivations.models import LLAMA2_13B
@@ -252,8 +257,10 @@ def decode(model, accelerator, batch, seq_len, chips=1, param_bytes=2,
         'memory'
     """
     shape, device = models.model(model), hardware.accelerator(accelerator)
-    values = substitution(model=shape, accelerator=device, batch=_whole("batch", batch), seq_len=seq_len, chips=chips,
-                          param_bytes=param_bytes, kv_bytes=kv_bytes)
+    values = substitution(model=shape, accelerator=device,
+                          batch=_whole("batch", batch), seq_len=seq_len,
+                          chips=chips, param_bytes=param_bytes,
+                          kv_bytes=kv_bytes)
     symbolic = formulas()
     memory = symbolic.memory_bytes.subs(values)
     capacity = int(chips) * device.hbm_bytes

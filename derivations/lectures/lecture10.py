@@ -123,6 +123,12 @@ def mqa_at_max_batch() -> stats.DecodeStats:
     return stats.decode(shape, ACCELERATOR, stats.max_batch(shape, ACCELERATOR, LECTURE_SEQ_LEN), LECTURE_SEQ_LEN)
 
 
+def mqa_step_table() -> stats.StatsTable:
+    """`mqa_at_max_batch` as a row of the decode table."""
+    step = mqa_at_max_batch()
+    return stats.batch_table(step.model, step.accelerator, step.seq_len, (step.batch,))
+
+
 # ---- claims --------------------------------------------------------------------------------------
 
 @derived
