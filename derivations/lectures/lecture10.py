@@ -248,7 +248,7 @@ EVIDENCE: tuple[Evidence, ...] = (
                               "DeepSeek-V2：键和值从$N H = 16384$维投影到$C = 512$维"),
              ("$512 + 64 = 576$ values per token and layer; RoPE rotates keys by position, which cannot be "
               "absorbed into the up-projection, so a separate 64-dimensional RoPE key is cached",
-              "每词元每层$512 + 64 = 576$个值；RoPE按位置旋转键，无法并入上投影矩阵，所以另缓存一个64维的RoPE键"),
+              "每词元每层$512 + 64 = 576$个值；RoPE按位置旋转键，无法并入上投影矩阵，所以另缓存一个64维的解耦RoPE键"),
              "arXiv 2405.04434, Section 2.1 and Table 1", arxiv("2405.04434")),
     Evidence(("CLA", "CLA"), ("Cross-layer attention: adjacent layers share one KV cache",
                               "跨层注意力：相邻层共用一份KV缓存"),
