@@ -23,6 +23,7 @@ import sympy as sp
 from .core import i18n, render
 
 from . import stats
+from .lectures import lecture10
 
 from .core.cache import derived
 from .core.i18n import check_lang, message, term, text
@@ -30,7 +31,8 @@ from .catalog.hardware import ACCELERATORS, H100_SXM, Accelerator
 from .intensity import attention, matmul, mlp
 from .catalog.models import LLAMA2_13B, MODELS
 from .symbols import (
-    B, D, DTYPE_BYTES, F, G, H, K, L, N, S, V, bandwidth, chip_bandwidth, chip_capacity, chips, kv_bytes, param_bytes,
+    B, D, DTYPE_BYTES, F, G, H, K, L, N, S, V, bandwidth, chip_bandwidth, chip_capacity, chips, compute, kv_bytes,
+    param_bytes,
     params, peak_flops, value_bytes,
 )
 
@@ -71,8 +73,12 @@ i18n.register("calculators", messages={
     'calc_memory': ('Memory per step', '每步读取的内存'),
     'calc_capacity_total': ('HBM capacity, all chips', '全部芯片的HBM容量'),
     'calc_fits': ('Fits in HBM', '能否放入HBM'),
-    'calc_latency': ('Latency per step', '每步时延'),
-    'calc_throughput': ('Throughput', '吞吐量'),
+    'calc_latency': ('Memory time per step (the lecture\'s latency)', '每步内存时间（课上的时延）'),
+    'calc_throughput': ('Throughput, memory only (as lectured)', '吞吐量（只算内存，课上模型）'),
+    'calc_compute_time': ('Compute time per step', '每步计算时间'),
+    'calc_step_time': ('Step time, both roofs', '每步时间（双屋顶）'),
+    'calc_step_throughput': ('Throughput, both roofs', '吞吐量（双屋顶）'),
+    'calc_step': ('Decoding step', '解码一步'),
     'calc_ridge': ('Ridge point', '屋脊点'),
     'calc_mlp_intensity': ('MLP intensity, generation', 'MLP算术强度（生成）'),
     'calc_mlp_regime': ('MLP', 'MLP'),
@@ -316,10 +322,12 @@ def decode_calculator() -> Calculator:
         '3*D*F*L + 2*D*V + L*(2*D*H*K + 2*D*H*N)'
     """
     model = stats.formulas()
-    per_chip = {bandwidth: MACHINE.hbm_bytes_per_s}
+    per_chip = {bandwidth: MACHINE.hbm_bytes_per_s, compute: MACHINE.flops_per_s}
     ridge = MACHINE.ridge
-    mlp_generate = mlp().generate_limit  # D, F >> B at T = 1: the batch size
-    attention_generate = sp.factor(attention(group_size=G).generate.subs(G, N / K))
+    # D, F >> B at T = 1, weights of b_w bytes: 2B / b_w (the batch size in bf16)
+    mlp_generate = mlp(weight_bytes=param_bytes).generate_limit
+    # Q and the output in bf16, the cached K and V in b_kv bytes
+    attention_generate = sp.factor(attention(group_size=G, kv_bytes=kv_bytes).generate.subs(G, N / K))
     formulas = (
         Formula("num_params", model.num_params, "calc_params", "count", binds=params),
         Formula("param_bytes_total", model.param_bytes_total, "calc_param_bytes", "bytes"),
@@ -330,6 +338,10 @@ def decode_calculator() -> Calculator:
         Formula("fits", sp.Le(model.memory_bytes, MACHINE.hbm_bytes), "calc_fits", "fits"),
         Formula("latency_s", model.latency_s.subs(per_chip), "calc_latency", "seconds"),
         Formula("throughput", model.throughput.subs(per_chip), "calc_throughput", "tokens_per_s"),
+        Formula("compute_s", model.compute_s.subs(per_chip), "calc_compute_time", "seconds"),
+        Formula("step_s", model.step_s.subs(per_chip), "calc_step_time", "seconds"),
+        Formula("step_throughput", model.step_throughput.subs(per_chip), "calc_step_throughput", "tokens_per_s"),
+        Formula("bound", sp.Gt(model.compute_s, model.latency_s).subs(per_chip), "calc_step", "regime"),
         Formula("ridge", ridge, "calc_ridge", "intensity"),
         Formula("mlp_intensity", mlp_generate, "calc_mlp_intensity", "intensity"),
         Formula("mlp_regime", sp.Gt(mlp_generate, ridge), "calc_mlp_regime", "regime"),
@@ -337,8 +349,8 @@ def decode_calculator() -> Calculator:
         Formula("attention_regime", sp.Gt(attention_generate, ridge), "calc_attention_regime", "regime"),
     )
     workload = Group("calc_workload", None, (
-        Field("B", "calc_batch", B, str(stats.LECTURE_BATCHES[1])),
-        Field("S", "calc_context", S, str(stats.LECTURE_SEQ_LEN)),
+        Field("B", "calc_batch", B, str(lecture10.LECTURE_BATCHES[1])),
+        Field("S", "calc_context", S, str(lecture10.LECTURE_SEQ_LEN)),
     ), choices=(_dtype_choice("w", "calc_weight_dtype", param_bytes), _dtype_choice("kv", "calc_kv_dtype", kv_bytes)))
     return Calculator("decode-calculator", (_model_group(), _accelerator_group(), workload), formulas)
 
@@ -361,7 +373,7 @@ def intensity_calculator() -> Calculator:
         Formula("matmul_regime", sp.Gt(product.intensity, ridge), "calc_matmul_regime", "regime"),
     )
     sizes = Group("calc_sizes", None, (
-        Field("mB", "calc_rows_m", B, str(stats.LECTURE_BATCHES[1])),
+        Field("mB", "calc_rows_m", B, str(lecture10.LECTURE_BATCHES[1])),
         Field("mD", "calc_inner", D, str(LLAMA2_13B.D)),
         Field("mF", "calc_cols", F, str(LLAMA2_13B.F)),
     ), choices=(_dtype_choice("mb", "calc_value_dtype", value_bytes),))

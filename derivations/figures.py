@@ -33,6 +33,7 @@ from .intensity import attention, mlp
 from .catalog.models import LLAMA2_13B, Model, replace
 from .symbols import B, S, T, intensity
 from .core.validate import positive_int
+from .lectures import lecture10
 
 i18n.register("figures", messages={
     'fig_intensity_axis': ('Arithmetic intensity (FLOP/byte)', '算术强度（FLOP/字节）'),
@@ -48,6 +49,7 @@ i18n.register("figures", messages={
     'fig_does_not_fit': ('does not fit in HBM', 'HBM放不下'),
     'fig_max_batch': ('largest batch that fits', '能放下的最大批'),
     'fig_ceiling': ('throughput ceiling (B → ∞)', '吞吐量上限（B → ∞）'),
+    'fig_compute_roof': ('compute roof: peak FLOP/s ÷ FLOPs per sequence', '计算屋顶：峰值算力 ÷ 每条序列的运算量'),
     'fig_capacity': ('HBM capacity, {accelerator}', 'HBM容量，{accelerator}'),
     'fig_list': ('; ', '；'),
     'fig_roofline_title': ('Roofline of the {accelerator}', '{accelerator}的屋顶线模型'),
@@ -55,7 +57,7 @@ i18n.register("figures", messages={
     'fig_roofline_desc': ('Log–log plot of attainable TFLOP/s against arithmetic intensity in FLOP/byte. The memory roof rises in proportion to intensity up to the ridge point at {ridge} FLOP/byte; right of it the compute roof is flat at {peak} TFLOP/s. Operations: {points}.', '双对数坐标图，横轴为算术强度（FLOP/字节），纵轴为可达算力（TFLOP/s）。内存屋顶随算术强度成正比上升，直到屋脊点{ridge} FLOP/字节；此后算力屋顶持平于{peak} TFLOP/s。各运算的位置：{points}。'),
     'fig_roofline_point': ('{label}, {sizes}: {intensity} FLOP/byte, {regime}', '{label}，{sizes}：{intensity} FLOP/字节，{regime}'),
     'fig_latency_title': ('Latency against throughput as the batch grows: {model} on the {accelerator}', '批大小增大时的时延与吞吐量：{accelerator}上的{model}'),
-    'fig_latency_caption': ("One decoding step of {model} on the {accelerator} reads the weights once and every sequence's KV cache (S = {seq_len}, bf16); the batch grows along each curve. Stars: the largest batch that fits in HBM; dashed: batches that do not fit; dotted: the throughput ceiling.", '{accelerator}上的{model}每解码一步，都要读一遍权重和每条序列的KV缓存（S = {seq_len}，bf16）；沿每条曲线批大小逐渐增大。星号：HBM能放下的最大批；虚线：放不下的批；点线：吞吐量上限。'),
+    'fig_latency_caption': ("One decoding step of {model} on the {accelerator} reads the weights once and every sequence's KV cache (S = {seq_len}, bf16); the batch grows along each curve. Stars: the largest batch that fits in HBM; dashed: batches that do not fit; dotted: the memory-only throughput ceiling; dash-dotted: the compute roof, the most tokens per second the chip's FLOPs allow.", '{accelerator}上的{model}每解码一步，都要读一遍权重和每条序列的KV缓存（S = {seq_len}，bf16）；沿每条曲线批大小逐渐增大。星号：HBM能放下的最大批；虚线：放不下的批；点线：只算内存时的吞吐量上限；点划线：计算屋顶，即芯片算力所允许的最高吞吐量。'),
     'fig_latency_desc': ('Log–log plot of latency per decoding step in milliseconds against throughput in tokens per second, one curve per number of KV heads, the batch growing from B = {first} to B = {last}. {curves}', '双对数坐标图，横轴为吞吐量（词元/秒），纵轴为每步时延（毫秒），每种KV头数一条曲线，批大小从B = {first}增大到B = {last}。{curves}'),
     'fig_latency_curve': ('{label}: {latency} ms and {throughput} tokens/s at B = {first}; the largest batch that fits is B = {max_batch}, at {max_latency} ms and {max_throughput} tokens/s; the throughput approaches {ceiling} tokens/s.', '{label}：B = {first}时每步{latency}毫秒、{throughput}词元/秒；能放下的最大批为B = {max_batch}，此时每步{max_latency}毫秒、{max_throughput}词元/秒；吞吐量趋近{ceiling}词元/秒。'),
     'fig_memory_title': ('Memory against batch size: {model} on the {accelerator}', '内存占用随批大小的变化：{accelerator}上的{model}'),
@@ -306,7 +308,7 @@ class Roofline(render.Published):
 
 
 @derived
-def roofline(accelerator=H100_SXM, seq_len=stats.LECTURE_SEQ_LEN, batches=(1, 16, 64, 256, 512),
+def roofline(accelerator=H100_SXM, seq_len=lecture10.LECTURE_SEQ_LEN, batches=(1, 16, 64, 256, 512),
              group_size=8) -> Roofline:
     """The roofline of `accelerator` (`Accelerator.attainable_flops_per_s`) with the MLP's
     large-model limit at generation for each of `batches` and at prefill, and attention at
@@ -349,6 +351,9 @@ class Curve:
     memory_bytes: np.ndarray
     max_batch: int  # the largest batch that fits in HBM (`stats.max_batch`)
     ceiling: float  # tokens/s as B -> oo (`stats.throughput_limit`)
+    compute_ceiling: float  # tokens/s the compute roof allows: peak FLOP/s over one sequence's FLOPs per step
+    step_s: np.ndarray  # step time with both roofs (`stats.formulas().step_s`)
+    step_throughput: np.ndarray
     weights_bytes: float
     kv_bytes_per_seq: float
 
@@ -360,8 +365,7 @@ class Curve:
 def _curve(model: Model, accelerator: Accelerator, seq_len: int, last: int) -> Curve:
     symbolic = stats.formulas()
     one = stats.decode(model, accelerator, 1, seq_len)
-    values = {symbol: value for symbol, value in stats._values(model, accelerator, 1, seq_len, 1, 2, 2).items()
-              if symbol != B}
+    values = stats.substitution(model=model, accelerator=accelerator, seq_len=seq_len)
     fits = stats.max_batch(model, accelerator, seq_len)
     if fits < 1:
         raise ValueError(f"{model.name} does not fit in the HBM of {accelerator.name} even at B = 1")
@@ -372,8 +376,11 @@ def _curve(model: Model, accelerator: Accelerator, seq_len: int, last: int) -> C
     def along(expression):
         return np.asarray(sp.lambdify(B, expression.subs(values), "numpy")(batch), dtype=float) * np.ones_like(batch)
 
+    compute_ceiling = sp.cancel(B / symbolic.compute_s).subs(values)  # no B left: FLOPs grow with B
     return Curve(model, batch, along(symbolic.latency_s), along(symbolic.throughput), along(symbolic.memory_bytes),
                  fits, float(stats.throughput_limit(model, accelerator, seq_len).value),
+                 float(compute_ceiling),
+                 along(symbolic.step_s), along(symbolic.step_throughput),
                  float(one.param_bytes_total), float(one.kv_bytes_per_seq))
 
 
@@ -412,7 +419,7 @@ class LatencyThroughput(render.Published):
         lowest = min(float(c.latency_s.min()) for c in self.curves) * 1000
         highest = max(float(c.latency_s.max()) for c in self.curves) * 1000
         slowest = min(float(c.throughput.min()) for c in self.curves)
-        ceiling = max(c.ceiling for c in self.curves)
+        ceiling = max(max(c.ceiling for c in self.curves), max(c.compute_ceiling for c in self.curves))
         ax.set(xscale="log", yscale="log", xlim=(slowest / 1.5, ceiling * 1.4), ylim=(lowest / 1.25, highest * 1.6),
                xlabel=message("tokens_per_s", lang), ylabel=message("latency_ms", lang))
         ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
@@ -441,11 +448,14 @@ class LatencyThroughput(render.Published):
         ax.plot([], [], color=INK, linestyle="none", marker="*", markersize=11, markerfacecolor="none",
                 label=message("fig_max_batch", lang))
         ax.plot([], [], color=INK, linewidth=1, linestyle=":", label=message("fig_ceiling", lang))
+        for curve in self.curves:  # one compute roof per distinct model size
+            ax.axvline(curve.compute_ceiling, color=INK, linewidth=1.6, linestyle="-.", alpha=0.7)
+        ax.plot([], [], color=INK, linewidth=1.6, linestyle="-.", alpha=0.7, label=message("fig_compute_roof", lang))
         ax.legend(loc="upper left", borderaxespad=0.8)
 
 
 @derived
-def latency_throughput(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=stats.LECTURE_SEQ_LEN, kv_heads=8,
+def latency_throughput(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=lecture10.LECTURE_SEQ_LEN, kv_heads=8,
                        last_batch=1024) -> LatencyThroughput:
     """Latency per step against throughput as the batch grows, for `model` and for the same
     model with `kv_heads` KV heads, from `stats.formulas()`; where memory runs out from
@@ -520,7 +530,7 @@ class MemoryBatch(render.Published):
 
 
 @derived
-def memory_batch(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=stats.LECTURE_SEQ_LEN, kv_heads=(40, 8, 1),
+def memory_batch(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=lecture10.LECTURE_SEQ_LEN, kv_heads=(40, 8, 1),
                  last_batch=16384) -> MemoryBatch:
     """Weights plus KV cache (`stats.formulas().memory_bytes`) against the batch size for
     `model` with each of `kv_heads`, against the accelerator's HBM.

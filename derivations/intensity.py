@@ -12,11 +12,51 @@ import sympy as sp
 
 from .core import render
 from .core.cache import derived
-from .core.claims import Claim, Claims
 from .core.i18n import check_lang, message, term
 from .catalog.hardware import H100_SXM
-from .symbols import B, D, F, G, S, T, c
+from .symbols import B, D, F, G, S, T, c, param_bytes
+from .symbols import intensity as intensity_symbol
 from .core.validate import positive, positive_int
+
+
+def __getattr__(name: str):
+    """`lecture_claims` moved to `derivations.lectures.lecture10`; the old name still imports."""
+    if name == "lecture_claims":
+        from .lectures import lecture10
+
+        return lecture10.intensity_claims
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _word(key: str, lang: str) -> str:
+    """A word of display math, `\\text{…}` in the page's language."""
+    return rf"\text{{{message(key, lang)}}}"
+
+
+@dataclass(frozen=True)
+class Ridge(render.Published):
+    """The accelerator intensity (ridge point) as a display equation, exact and rounded."""
+
+    accelerator: object
+
+    def to_markdown(self, lang: str) -> str:
+        item = self.accelerator
+        return render.equations([(
+            rf"I^{{*}} = \frac{{\text{{FLOP/s}}}}{{{_word('in_bytes_per_s', lang)}}}",
+            rf"\frac{{{render.decimal(item.flops_per_s)}}}{{{render.decimal(item.hbm_bytes_per_s)}}}"
+            rf" = {render.latex(item.ridge)} \approx {render.decimal(item.ridge)}",
+        )])
+
+
+def ridge(accelerator) -> Ridge:
+    """The ridge point of `accelerator`, for a page in either language.
+
+    Examples:
+        >>> from derivations.catalog.hardware import H100_SXM
+        >>> ridge(H100_SXM).accelerator.ridge
+        19780/67
+    """
+    return Ridge(accelerator)
 
 
 def _ratio(flops: sp.Expr, bytes_moved: sp.Expr) -> sp.Expr:
@@ -33,8 +73,8 @@ class MatmulIntensity(render.Published):
     def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{FLOPs}", self.flops),
-            (r"\text{bytes}", self.bytes),
-            (r"I = \frac{\text{FLOPs}}{\text{bytes}}", self.intensity),
+            (_word("in_bytes", lang), self.bytes),
+            (rf"I = \frac{{\text{{FLOPs}}}}{{{_word('in_bytes', lang)}}}", self.intensity),
             (r"\lim_{c \to \infty} I\,\big|_{D = F = cB}", self.limit),
         ])
 
@@ -50,7 +90,7 @@ class MLPIntensity(render.Published):
     def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{FLOPs}", self.flops),
-            (r"\text{bytes}", self.bytes),
+            (_word("in_bytes", lang), self.bytes),
             (r"I", self.intensity),
             (r"\lim_{c \to \infty} I\,\big|_{D = F = cBT}", self.limit),
             (r"\lim_{c \to \infty} I\,\big|_{D = F = cB,\ T = 1}", self.generate_limit),
@@ -70,41 +110,54 @@ class AttentionIntensity(render.Published):
     def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{FLOPs}", self.flops),
-            (r"\text{bytes}", self.bytes),
+            (_word("in_bytes", lang), self.bytes),
             (r"I", self.intensity),
-            (r"I_{\text{prefill}} = I\,\big|_{T = S}", self.prefill),
-            (r"I_{\text{generate}} = I\,\big|_{T = 1}", self.generate),
-            (r"\lim_{S \to \infty} I_{\text{generate}}", self.generate_limit),
+            (rf"I_{{{_word('in_prefill', lang)}}} = I\,\big|_{{T = S}}", self.prefill),
+            (rf"I_{{{_word('in_generate', lang)}}} = I\,\big|_{{T = 1}}", self.generate),
+            (rf"\lim_{{S \to \infty}} I_{{{_word('in_generate', lang)}}}", self.generate_limit),
         ])
 
 
 @derived
-def matmul(bytes_per_value=2) -> MatmulIntensity:
+def matmul(bytes_per_value=2, weight_bytes=None) -> MatmulIntensity:
     """X (B×D) @ W (D×F) = Y (B×F): read X and W, write Y.
+
+    `bytes_per_value` is the size of X's and Y's values (the activations),
+    `weight_bytes` that of W's (the same when None): int8 weights with bf16
+    activations are `weight_bytes=1`.
 
     Examples:
         >>> matmul().intensity
         B*D*F/(B*D + B*F + D*F)
         >>> matmul().limit
         B
+        >>> matmul(weight_bytes=1).limit
+        2*B
     """
     size = positive("bytes_per_value", bytes_per_value)
+    weight = size if weight_bytes is None else \
+        positive("weight_bytes", weight_bytes)
     flops = 2 * B * D * F  # one multiply and one add per (b, d, f)
-    bytes_moved = size * (B * D + D * F + B * F)
+    if weight_bytes is None:
+        bytes_moved = size * (B * D + D * F + B * F)
+    else:
+        bytes_moved = size * (B * D + B * F) + weight * D * F
     intensity = _ratio(flops, bytes_moved)
     limit = sp.limit(intensity.subs({D: c * B, F: c * B}), c, sp.oo)
     return MatmulIntensity(flops, bytes_moved, intensity, limit)
 
 
 @derived
-def mlp(bytes_per_value=2, reread_intermediates=False) -> MLPIntensity:
+def mlp(bytes_per_value=2, reread_intermediates=False,
+        weight_bytes=None) -> MLPIntensity:
     """Gated MLP on B·T tokens: up = X·Wup, gate = X·Wgate,
     Y = (act(gate)·up)·Wdown.
 
     Counts the three matmuls as the lecture does: read X and the three
     weights (D·F values each), write up, gate and Y. The lecture does not
     count reading up and gate back for the elementwise product;
-    `reread_intermediates=True` adds those reads.
+    `reread_intermediates=True` adds those reads. `weight_bytes` is the
+    size of the weights' values when it differs from `bytes_per_value`.
 
     Examples:
         >>> mlp().flops
@@ -113,12 +166,15 @@ def mlp(bytes_per_value=2, reread_intermediates=False) -> MLPIntensity:
         B*T
     """
     size = positive("bytes_per_value", bytes_per_value)
+    weight = size if weight_bytes is None else \
+        positive("weight_bytes", weight_bytes)
     tokens = B * T
     flops = 3 * 2 * tokens * D * F
-    values = tokens * D + 3 * D * F + 2 * tokens * F + tokens * D
+    # read X; write up, gate and Y
+    activations = tokens * D + 2 * tokens * F + tokens * D
     if reread_intermediates:
-        values += 2 * tokens * F
-    bytes_moved = sp.expand(size * values)
+        activations += 2 * tokens * F
+    bytes_moved = sp.expand(size * activations + weight * 3 * D * F)
     intensity = _ratio(flops, bytes_moved)
     large = intensity.subs({D: c * tokens, F: c * tokens})
     limit = sp.factor(sp.limit(large, c, sp.oo))
@@ -126,12 +182,15 @@ def mlp(bytes_per_value=2, reread_intermediates=False) -> MLPIntensity:
 
 
 @derived
-def attention(group_size=1, bytes_per_value=2) -> AttentionIntensity:
+def attention(group_size=1, bytes_per_value=2,
+              kv_bytes=None) -> AttentionIntensity:
     """Attention with FlashAttention: Q (B×T×D) against K, V (B×S×D/G each).
 
     FLOPs are Q·Kᵀ plus softmax(A)·V, 2·B·S·T·D each. Bytes read Q and K, V
     and write the output; with `group_size` G query heads per KV head (GQA),
     K and V are G times smaller. G = 1 is the lecture's multi-head attention.
+    `kv_bytes` is the size of the cached keys' and values' when it differs from
+    the activations' `bytes_per_value` (an int8 KV cache: `kv_bytes=1`).
 
     Examples:
         >>> attention().intensity
@@ -143,10 +202,11 @@ def attention(group_size=1, bytes_per_value=2) -> AttentionIntensity:
     """
     group = positive_int("group_size", group_size)
     size = positive("bytes_per_value", bytes_per_value)
+    cached = size if kv_bytes is None else positive("kv_bytes", kv_bytes)
     flops = 2 * B * S * T * D + 2 * B * S * T * D  # Q·Kᵀ, then softmax(A)·V
     kv_values = 2 * B * S * D / group  # K and V
     # read Q, K and V; write the output
-    bytes_moved = size * (B * T * D + kv_values + B * T * D)
+    bytes_moved = size * (B * T * D + B * T * D) + cached * kv_values
     intensity = _ratio(flops, bytes_moved)
     generate = sp.factor(intensity.subs(T, 1))
     return AttentionIntensity(
@@ -160,38 +220,43 @@ def attention(group_size=1, bytes_per_value=2) -> AttentionIntensity:
     )
 
 
+@dataclass(frozen=True)
+class CriticalBatch(render.Published):
+    """The smallest batch at which a generation matmul (D, F ≫ B) becomes compute-limited."""
+
+    accelerator: object
+    weight_bytes: sp.Expr
+    symbolic: sp.Expr  # B at which the limit intensity equals the ridge
+    threshold: sp.Rational  # that B for this accelerator and weight size
+    batch: int  # the smallest whole batch above it
+
+    def to_markdown(self, lang: str) -> str:
+        return render.equations([
+            (r"\lim_{c \to \infty} I\,\big|_{D = F = cB}", matmul(weight_bytes=param_bytes).limit),
+            (r"\frac{I^{*} b_w}{2}",
+             rf"\frac{{{render.decimal(self.accelerator.ridge)} \times {render.latex(self.weight_bytes)}}}{{2}}"
+             rf" \approx {render.decimal(self.threshold)}"),
+            (r"\min\{B \in \mathbb{N} : 2B / b_w > I^{*}\}", self.batch),
+        ])
+
+
 @derived
-def lecture_claims() -> Claims:
-    """What lecture 10 asserts about intensity, each checked against the derivations above."""
-    ridge = H100_SXM.ridge
-    first_compute_limited_batch = sp.floor(ridge) + 1
-    mha, gqa = attention(), attention(group_size=G)
-    return Claims((
-        Claim(("Matmul: intensity tends to the batch size", "矩阵乘法：算术强度趋于批大小"),
-              matmul().limit, "==", B, r"\lim I_{\text{matmul}}"),
-        Claim(("H100 SXM accelerator intensity $\\approx 295$", "H100 SXM的加速器算术强度约为$295$"),
-              sp.Integer(round(ridge)), "==", 295, r"\operatorname{round}(I^{*})"),
-        Claim(("Matmul is compute-limited iff $B > 295$", "矩阵乘法当且仅当$B > 295$时计算受限"),
-              first_compute_limited_batch, "==", 296, r"\min\{B \in \mathbb{N} : B > I^{*}\}"),
-        Claim(("Matrix-vector ($B = 1$): intensity below 1", "矩阵-向量乘（$B = 1$）：算术强度小于1"),
-              matmul().intensity.subs(B, 1), "<", 1, r"I_{\text{matmul}}\,\big\vert_{B=1}"),
-        Claim(("MLP: intensity tends to $B T$", "MLP：算术强度趋于$B T$"),
-              mlp().limit, "==", B * T, r"\lim I_{\text{MLP}}"),
-        Claim(("MLP limit unchanged when the up and gate outputs are re-read", "计入上投影和门控输出的回读后，MLP的极限不变"),
-              mlp(reread_intermediates=True).limit, "==", B * T, r"\lim I'_{\text{MLP}}"),
-        Claim(("Attention intensity is $S T / (S + T)$", "注意力的算术强度为$S T / (S + T)$"),
-              mha.intensity, "==", S * T / (S + T), r"I_{\text{attn}}"),
-        Claim(("Attention, prefill: $S / 2$", "注意力，预填充：$S / 2$"),
-              mha.prefill, "==", S / 2, r"I_{\text{prefill}}"),
-        Claim(("Attention, generation: below 1", "注意力，生成：小于1"),
-              mha.generate, "<", 1, r"I_{\text{generate}}"),
-        Claim(("Attention intensity does not depend on $B$", "注意力的算术强度与$B$无关"),
-              sp.diff(mha.intensity, B), "==", 0, r"\partial I_{\text{attn}} / \partial B"),
-        Claim(("GQA, generation: tends to $G$, not 1", "GQA，生成：趋于$G$而不是1"),
-              gqa.generate_limit, "==", G, r"\lim_{S\to\infty} I_{\text{generate}}"),
-        Claim(("GQA, generation: still below $G$", "GQA，生成：仍小于$G$"),
-              gqa.generate, "<", G, r"I_{\text{generate}}"),
-    ))
+def critical_batch(accelerator, weight_bytes=2) -> CriticalBatch:
+    """Where generation's matmuls turn compute-limited, for weights of `weight_bytes` bytes.
+
+    With D, F ≫ B the intensity tends to 2B / b_w whatever the activations' size (their bytes
+    grow with B, the weights' with D·F), so a matmul is compute-limited once B > I*·b_w / 2.
+
+    Examples:
+        >>> from derivations.catalog.hardware import H100_SXM
+        >>> critical_batch(H100_SXM).batch, critical_batch(H100_SXM, weight_bytes=1).batch
+        (296, 148)
+    """
+    weight = positive("weight_bytes", weight_bytes)
+    limit = matmul(weight_bytes=param_bytes).limit
+    symbolic = sp.solve(sp.Eq(limit, intensity_symbol), B)[0]
+    threshold = symbolic.subs({intensity_symbol: accelerator.ridge, param_bytes: weight})
+    return CriticalBatch(accelerator, weight, symbolic, threshold, int(sp.floor(threshold)) + 1)
 
 
 @dataclass(frozen=True)
@@ -199,9 +264,10 @@ class Example:
     """One operation at concrete sizes, placed against an accelerator's ridge point."""
 
     label: tuple[str, str]
-    limit_of: str  # LaTeX naming which expression was evaluated
+    limit_of: str  # LaTeX naming which expression was evaluated; {op} is the operation's word
     sizes: dict
     intensity: sp.Expr
+    word: str = "in_matmul"  # message key of the operation in `limit_of`
 
 
 @dataclass(frozen=True)
@@ -219,7 +285,7 @@ class Regimes(render.Published):
             rows.append([
                 example.label[column],
                 f"${sizes}$",
-                f"${example.limit_of} = {render.decimal(example.intensity)}$",
+                f"${example.limit_of.replace('{op}', _word(example.word, lang))} = {render.decimal(example.intensity)}$",
                 term(limited, lang),
             ])
         return render.table(header, rows)
@@ -232,18 +298,18 @@ def regimes(accelerator=H100_SXM, batch=64, large_batch=512, context=1024, group
              (("batch", batch), ("large_batch", large_batch), ("context", context), ("group_size", group_size))}
     mha, gqa = attention(), attention(group_size=sizes["group_size"])
     examples = (
-        Example(("Matrix-vector", "矩阵-向量乘"), r"\lim I_{\text{matmul}}", {B: 1}, matmul().limit.subs(B, 1)),
-        Example(("MLP, generation", "MLP，生成"), r"\lim I_{\text{MLP}}", {B: sizes["batch"], T: 1},
+        Example(("Matrix-vector", "矩阵-向量乘"), r"\lim I_{{op}}", {B: 1}, matmul().limit.subs(B, 1)),
+        Example(("MLP, generation", "MLP，生成"), r"\lim I_{\mathrm{MLP}}", {B: sizes["batch"], T: 1},
                 mlp().limit.subs({B: sizes["batch"], T: 1})),
-        Example(("MLP, generation", "MLP，生成"), r"\lim I_{\text{MLP}}", {B: sizes["large_batch"], T: 1},
+        Example(("MLP, generation", "MLP，生成"), r"\lim I_{\mathrm{MLP}}", {B: sizes["large_batch"], T: 1},
                 mlp().limit.subs({B: sizes["large_batch"], T: 1})),
-        Example(("MLP, prefill", "MLP，预填充"), r"\lim I_{\text{MLP}}", {B: 1, T: sizes["context"]},
+        Example(("MLP, prefill", "MLP，预填充"), r"\lim I_{\mathrm{MLP}}", {B: 1, T: sizes["context"]},
                 mlp().limit.subs({B: 1, T: sizes["context"]})),
-        Example(("Attention, prefill (MHA)", "注意力，预填充（MHA）"), r"I_{\text{attn}}", {S: sizes["context"]},
-                mha.prefill.subs(S, sizes["context"])),
-        Example(("Attention, generation (MHA)", "注意力，生成（MHA）"), r"I_{\text{attn}}", {S: sizes["context"]},
-                mha.generate.subs(S, sizes["context"])),
-        Example(("Attention, generation (GQA)", "注意力，生成（GQA）"), r"I_{\text{attn}}",
-                {S: sizes["context"], G: sizes["group_size"]}, gqa.generate.subs(S, sizes["context"])),
+        Example(("Attention, prefill (MHA)", "注意力，预填充（MHA）"), r"I_{{op}}", {S: sizes["context"]},
+                mha.prefill.subs(S, sizes["context"]), "in_attn"),
+        Example(("Attention, generation (MHA)", "注意力，生成（MHA）"), r"I_{{op}}", {S: sizes["context"]},
+                mha.generate.subs(S, sizes["context"]), "in_attn"),
+        Example(("Attention, generation (GQA)", "注意力，生成（GQA）"), r"I_{{op}}",
+                {S: sizes["context"], G: sizes["group_size"]}, gqa.generate.subs(S, sizes["context"]), "in_attn"),
     )
     return Regimes(accelerator.ridge, examples)

@@ -13,7 +13,8 @@ from .core import render
 from .core.cache import derived
 from .core.i18n import message, term
 from .intensity import attention
-from .catalog.models import DEEPSEEK_V2, MISTRAL_7B, MISTRAL_7B_SLIDING_WINDOW, MODELS, MLAModel, Model
+from .catalog import models as catalog_models
+from .catalog.models import DEEPSEEK_V2, MODELS, MLAModel, Model
 from .symbols import DTYPE_BYTES, H, K, L, N, S, dtype_bytes, kv_bytes
 from .core.symbols import define, topic
 from .core.validate import positive_int
@@ -39,8 +40,8 @@ class CacheFormulas(render.Published):
     def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\text{KV}_{\text{MHA/GQA/MQA}}", self.full),
-            (r"\text{KV}_{\text{sliding window}}", self.sliding_window),
-            (r"\text{KV}_{\text{cross-layer}}", self.cross_layer),
+            (rf"\text{{KV}}_{{\text{{{message('kv_sliding', lang)}}}}}", self.sliding_window),
+            (rf"\text{{KV}}_{{\text{{{message('kv_cross_layer', lang)}}}}}", self.cross_layer),
             (r"\text{KV}_{\text{MLA}}", self.latent),
         ])
 
@@ -156,21 +157,124 @@ def variants(model=DEEPSEEK_V2, gqa_kv_heads=8) -> Variants:
 @dataclass(frozen=True)
 class WindowRatio(render.Published):
     model: Model
+    window_tokens: int
     seq_len: int
     ratio: sp.Rational
 
     def to_markdown(self, lang: str) -> str:
+        sliding, full = message("kv_sliding", lang), message("kv_full", lang)
         return render.equations([(
-            rf"\frac{{\text{{KV}}_{{\text{{sliding window}}}}}}{{\text{{KV}}_{{\text{{full}}}}}}"
-            rf"\Big\vert_{{W = {MISTRAL_7B_SLIDING_WINDOW},\ S = {self.seq_len}}}",
+            rf"\frac{{\text{{KV}}_{{\text{{{sliding}}}}}}}{{\text{{KV}}_{{\text{{{full}}}}}}}"
+            rf"\Big\vert_{{W = {self.window_tokens},\ S = {self.seq_len}}}",
             self.ratio,
         )])
 
 
 @derived
-def window_ratio(seq_len=32_768) -> WindowRatio:
-    """The share of the full KV cache that Mistral 7B's sliding window keeps at `seq_len` tokens."""
+def window_ratio(model, window_tokens, seq_len) -> WindowRatio:
+    """The share of the full KV cache that a sliding window of `window_tokens` keeps at `seq_len` tokens.
+
+    Examples:
+        >>> from derivations.catalog.models import MISTRAL_7B
+        >>> window_ratio(MISTRAL_7B, 4096, 32_768).ratio
+        1/8
+    """
+    shape = catalog_models.model(model)
+    width = int(positive_int("window_tokens", window_tokens))
     tokens = int(positive_int("seq_len", seq_len))
-    values = {**MISTRAL_7B.values(), window: MISTRAL_7B_SLIDING_WINDOW, kv_bytes: 2, S: tokens}
+    values = {**shape.values(), window: width, kv_bytes: 2, S: tokens}
     cache = formulas()
-    return WindowRatio(MISTRAL_7B, tokens, sp.simplify(cache.sliding_window.subs(values) / cache.full.subs(values)))
+    return WindowRatio(shape, width, tokens, sp.simplify(cache.sliding_window.subs(values) / cache.full.subs(values)))
+
+
+# ---- why a KV cache exists ------------------------------------------------------------------------
+
+step = define(KV_CACHE, "t_step", latex="t", en="tokens in the sequence at one generation step",
+              zh="生成某一步时序列中已有的词元数")
+generated = define(KV_CACHE, "T_gen", latex=r"T", en="tokens generated, from an empty prompt",
+                   zh="从空提示开始生成的词元数")
+block = define(KV_CACHE, "b_block", latex=r"b_{\mathrm{blk}}", en="tokens per PagedAttention block",
+               zh="分页注意力每个块的词元数")
+
+
+@dataclass(frozen=True)
+class CacheFlops(render.Published):
+    """Forward FLOPs of generating tokens one at a time, with and without a KV cache."""
+
+    per_step_without: sp.Expr  # at a step with t tokens in the sequence
+    per_step_with: sp.Expr
+    total_without: sp.Expr  # summed over t = 1 .. T
+    total_with: sp.Expr
+    attention_ratio: sp.Expr  # total attention FLOPs without / with
+    leading_without: sp.Expr  # highest power of T in the total
+    leading_with: sp.Expr
+
+    def to_markdown(self, lang: str) -> str:
+        def label(what: str, case: str) -> str:
+            return rf"\text{{{message('kv_label', lang, what=message(what, lang), case=message(case, lang))}}}"
+
+        step_without, step_with = label("kv_per_step", "kv_without"), label("kv_per_step", "kv_with")
+        total_without, total_with = label("kv_total", "kv_without"), label("kv_total", "kv_with")
+        return render.equations([
+            (step_without, self.per_step_without),
+            (step_with, self.per_step_with),
+            (rf"{total_without} = \sum_{{t=1}}^{{T}}", self.total_without),
+            (rf"{total_with} = \sum_{{t=1}}^{{T}}", self.total_with),
+            (total_without, rf"\Theta\!\left({render.latex(self.leading_without)}\right)"),
+            (total_with, rf"\Theta\!\left({render.latex(self.leading_with)}\right)"),
+            (rf"\frac{{{total_without}}}{{{total_with}}}\Big\vert_{{P = 0}}", self.attention_ratio),
+        ])
+
+
+@derived
+def cache_flops() -> CacheFlops:
+    """FLOPs per sequence of generating T tokens: each step without a cache runs the whole
+    prefix of t tokens through the model again (2·P per token, and attention of t queries over
+    t keys, 4·t²·N·H per layer, as the lecture counts it); with a cache it runs only the new
+    token (2·P, and one query over t cached keys, 4·t·N·H per layer).
+
+    Examples:
+        >>> cache_flops().leading_without, cache_flops().leading_with
+        (T_gen**3, T_gen**2)
+    """
+    from .symbols import params
+
+    per_without = 2 * params * step + 4 * step**2 * N * H * L
+    per_with = 2 * params + 4 * step * N * H * L
+    total_without = sp.factor(sp.summation(per_without, (step, 1, generated)))
+    total_with = sp.factor(sp.summation(per_with, (step, 1, generated)))
+    attention_without = sp.summation(4 * step**2 * N * H * L, (step, 1, generated))
+    attention_with = sp.summation(4 * step * N * H * L, (step, 1, generated))
+
+    def leading(expression):
+        return generated ** sp.degree(sp.expand(expression), generated)
+
+    return CacheFlops(per_without, per_with, total_without, total_with,
+                      sp.factor(attention_without / attention_with), leading(total_without), leading(total_with))
+
+
+@dataclass(frozen=True)
+class BlockWaste(render.Published):
+    """PagedAttention's internal fragmentation: tokens of cache reserved but unused."""
+
+    waste: sp.Expr  # slots allocated and unused for a sequence of S tokens
+    bound: sp.Expr  # the most it can be
+
+    def to_markdown(self, lang: str) -> str:
+        unused = message("kv_unused_slots", lang)
+        return render.equations([
+            (rf"\text{{{unused}}}", rf"{render.latex(self.waste)} \le {render.latex(self.bound)}"),
+        ])
+
+
+@derived
+def block_waste() -> BlockWaste:
+    """Slots a sequence of S tokens leaves empty when its cache is allocated in blocks of b tokens:
+    only its last block can be partly filled.
+
+    Examples:
+        >>> block_waste().waste.subs({S: 17, block: 16})
+        15
+    """
+    waste = block * sp.ceiling(S / block) - S
+    return BlockWaste(waste, block - 1)

@@ -10,6 +10,7 @@ speedup, and implements the sampler so a seeded simulation can check it.
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,10 +18,18 @@ import sympy as sp
 
 from .core import render
 from .core.cache import derived
-from .core.claims import Claim, Claims
 from .core.i18n import message, term
 from .core.symbols import define, topic
 from .core.validate import positive, positive_int
+
+def __getattr__(name: str):
+    """`lecture_claims` moved to `derivations.lectures.lecture10`; the old name still imports."""
+    if name == "lecture_claims":
+        from .lectures import lecture10
+
+        return lecture10.speculative_claims
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SPECULATIVE = topic("speculative", "Speculative decoding", "推测解码")
 alpha = define(SPECULATIVE, "alpha", en="acceptance rate: probability that a draft token is accepted",
@@ -45,13 +54,18 @@ class TwoTokenProof(render.Published):
 
     def to_markdown(self, lang: str) -> str:
         p, q = render.latex(self.p_a), render.latex(self.q_a)
+
+        def w(key: str, **fields) -> str:
+            return rf"\text{{{message(key, lang, **fields)}}}"
+
+        out = w("sp_out")
         return render.equations([
-            (r"P(\text{out} = A)",
-             rf"\underbrace{{{p}}}_{{\text{{draft }} A}} \cdot \underbrace{{\tfrac{{{q}}}{{{p}}}}}_{{\text{{accept}}}}"
+            (rf"P({out} = A)",
+             rf"\underbrace{{{p}}}_{{{w('sp_draft', token='A')}}} \cdot \underbrace{{\tfrac{{{q}}}{{{p}}}}}_{{{w('sp_accept')}}}"
              rf" = {render.latex(self.output_a)}"),
-            (r"P(\text{out} = B)",
-             rf"\underbrace{{(1 - {p})}}_{{\text{{draft }} B\text{{, accepted}}}}"
-             rf" + \underbrace{{{p} \left(1 - \tfrac{{{q}}}{{{p}}}\right)}}_{{\text{{reject }} A \text{{, resample }} B}}"
+            (rf"P({out} = B)",
+             rf"\underbrace{{(1 - {p})}}_{{{w('sp_draft_accepted', token='B')}}}"
+             rf" + \underbrace{{{p} \left(1 - \tfrac{{{q}}}{{{p}}}\right)}}_{{{w('sp_reject_resample', rejected='A', token='B')}}}"
              rf" = {render.latex(self.output_b)}"),
         ])
 
@@ -85,10 +99,10 @@ class GeneralProof(render.Published):
     def to_markdown(self, lang: str) -> str:
         return render.equations([
             (r"\max(q_i - p_i, 0)", r"q_i - m_i, \quad m_i = \min(p_i, q_i)"),
-            (r"P(\text{accept})", self.accept_total),
+            (rf"P(\text{{{message('sp_accept', lang)}}})", self.accept_total),
             (r"\textstyle\sum_i q_i", "1"),
             (r"\textstyle\sum_i \max(q_i - p_i, 0)", self.residual_total),
-            (r"P(\text{out} = x)", self.output),
+            (rf"P(\text{{{message('sp_out', lang)}}} = x)", self.output),
             ("", self.simplified),
         ])
 
@@ -161,11 +175,11 @@ class ExpectedTokens(render.Published):
 
     def to_markdown(self, lang: str) -> str:
         return render.equations([
-            (r"\mathbb{E}[\text{tokens per target call}]",
+            (rf"\mathbb{{E}}[\text{{{message('sp_tokens_per_call', lang)}}}]",
              r"\sum_{k=0}^{\gamma - 1} (k + 1)\, \alpha^k (1 - \alpha) + (\gamma + 1)\, \alpha^\gamma"),
             ("", self.closed_form),
-            (r"\text{speedup}", self.speedup),
-            (r"\lim_{\alpha \to 1} \text{speedup}", self.speedup_limit),
+            (rf"\text{{{message('sp_speedup', lang)}}}", self.speedup),
+            (rf"\lim_{{\alpha \to 1}} \text{{{message('sp_speedup', lang)}}}", self.speedup_limit),
         ])
 
 
@@ -240,14 +254,15 @@ def speculative_sample(p: np.ndarray, q: np.ndarray,
 @dataclass(frozen=True)
 class SamplerCheck(render.Published):
     draws: int
+    draft: tuple[float, ...]
     target: tuple[float, ...]
     observed: tuple[float, ...]
     tolerance: tuple[float, ...]  # 5 standard errors of a frequency from `draws` samples
 
     def to_markdown(self, lang: str) -> str:
-        header = [term("token", lang), "$q$", message("observed", lang), "±"]
-        rows = ([f"${i}$", f"${t:.4f}$", f"${o:.4f}$", f"${e:.4f}$"]
-                for i, (t, o, e) in enumerate(zip(self.target, self.observed, self.tolerance)))
+        header = [term("token", lang), "$p$", "$q$", message("observed", lang), "±"]
+        rows = ([f"${i}$", f"${d:.4f}$", f"${t:.4f}$", f"${o:.4f}$", f"${e:.4f}$"]
+                for i, (d, t, o, e) in enumerate(zip(self.draft, self.target, self.observed, self.tolerance)))
         return f"\n{message('draws', lang)}{message('colon', lang)}${render.integer(self.draws)}$\n" + render.table(header, rows)
 
 
@@ -256,30 +271,63 @@ def sampler_check(draws=20_000, seed=0) -> SamplerCheck:
     """Sample with `speculative_sample` and compare the frequencies with q."""
     count = int(positive_int("draws", draws))
     rng = np.random.default_rng(int(seed))
-    p = np.array([0.5, 0.2, 0.2, 0.1])  # the draft over-proposes token 0
+    p = np.array([0.5, 0.2, 0.2, 0.1])  # the draft over-proposes tokens 0 and 2 (p > q)
     q = np.array([0.2, 0.3, 0.1, 0.4])
     samples = np.fromiter((speculative_sample(p, q, rng) for _ in range(count)), dtype=int, count=count)
     observed = np.bincount(samples, minlength=len(q)) / count
     tolerance = 5 * np.sqrt(q * (1 - q) / count)
     if np.any(np.abs(observed - q) > tolerance):
         raise AssertionError(f"sampler frequencies {observed} differ from target {q}")
-    return SamplerCheck(count, tuple(q), tuple(observed), tuple(tolerance))
+    return SamplerCheck(count, tuple(p), tuple(q), tuple(observed), tuple(tolerance))
+
+
+@dataclass(frozen=True)
+class BestGamma(render.Published):
+    """For each acceptance rate, the draft length that maximises the expected speedup."""
+
+    ratio: sp.Rational
+    rows: tuple[tuple[sp.Rational, int, sp.Expr, int, sp.Expr], ...]  # alpha, best gamma, its speedup, shown gamma, its
+
+    def to_markdown(self, lang: str) -> str:
+        header = [r"$\alpha$", message("sp_best_gamma", lang), message("sp_best_speedup", lang),
+                  message("sp_shown_gamma", lang), message("sp_shown_speedup", lang)]
+        note = f"\n{term('cost_ratio', lang)}{message('colon', lang)}$c = {render.decimal(self.ratio, 2)}$\n"
+        return note + render.table(header, (
+            [f"${render.decimal(a, 2)}$", f"${g}$", f"${render.decimal(s, 4)}$", f"${shown}$",
+             f"${render.decimal(shown_speedup, 4)}$"] for a, g, s, shown, shown_speedup in self.rows))
+
+
+def best_gamma(alpha_value, ratio, longest=1000) -> tuple[int, sp.Expr]:
+    """The draft length γ in 1..`longest` with the largest expected speedup, and that speedup.
+
+    The speedup rises while the next draft token's expected gain, α^(γ+1), is worth its cost;
+    it has one maximum, found here by exact comparison of every γ.
+
+    Examples:
+        >>> best_gamma(sp.Rational(9, 10), sp.Rational(1, 20))[0]
+        13
+    """
+    a = positive("alpha", alpha_value)
+    if a >= 1:
+        raise ValueError(f"alpha must be below 1, got {a}")
+    c = positive("ratio", ratio)
+    # exact: the expression evaluated on Python fractions, not floats
+    speedup = sp.lambdify((alpha, gamma, cost_ratio), expected_tokens().speedup)
+    exact_a, exact_c = Fraction(int(a.p), int(a.q)), Fraction(int(c.p), int(c.q))
+    values = [(speedup(exact_a, g, exact_c), g) for g in range(1, int(positive_int("longest", longest)) + 1)]
+    value, g = max(values, key=lambda pair: (pair[0], -pair[1]))
+    return g, sp.Rational(value.numerator, value.denominator)
 
 
 @derived
-def lecture_claims() -> Claims:
-    """Speculative sampling's guarantees, checked."""
-    two, general, tokens = two_token_proof(), general_proof(), expected_tokens()
-    q = sp.IndexedBase("q")
-    x = sp.Symbol("x", positive=True, integer=True)
-    return Claims((
-        Claim(("Two tokens: output is $q$", "两个词元：输出服从$q$"), two.output_a, "==", two.q_a,
-              r"P(\text{out} = A)"),
-        Claim(("Any vocabulary: output is $q$", "任意词表：输出服从$q$"), general.simplified, "==", q[x],
-              r"P(\text{out} = x)"),
-        Claim(("Expected tokens: the sum has the closed form", "期望词元数：求和结果与闭式解一致"),
-              sp.simplify(tokens.by_distribution - tokens.closed_form), "==", 0,
-              r"\mathbb{E}_{\text{sum}} - \mathbb{E}_{\text{closed form}}"),
-        Claim(("Perfect draft: $\\gamma + 1$ tokens per call", "草稿完全准确：每次调用得到$\\gamma + 1$个词元"),
-              sp.limit(tokens.closed_form, alpha, 1), "==", gamma + 1, r"\lim_{\alpha \to 1} \mathbb{E}"),
-    ))
+def best_gamma_table(alphas=("0.6", "0.7", "0.8", "0.9"), ratio="0.05", shown=(1, 2, 3, 4, 5, 6, 8)) -> BestGamma:
+    """The true optimum γ for each α, beside the best of the columns `speedup_table` shows."""
+    checked = positive("ratio", sp.Rational(ratio))
+    speedup = expected_tokens().speedup
+    rows = []
+    for text in alphas:
+        a = sp.Rational(text)
+        g, value = best_gamma(a, checked)
+        in_table = max(shown, key=lambda k: speedup.subs({alpha: a, gamma: k, cost_ratio: checked}))
+        rows.append((a, g, value, in_table, speedup.subs({alpha: a, gamma: in_table, cost_ratio: checked})))
+    return BestGamma(checked, tuple(rows))

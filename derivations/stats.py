@@ -6,8 +6,15 @@ perfectly, and nothing else costs time. Then
 
     latency = memory bytes / bandwidth,    throughput = B / latency.
 
-The formulas are written once, in symbols (`formulas()`); `decode()` evaluates
-them for a model and an accelerator, exactly.
+That model counts memory only. This module keeps it, "as lectured", and adds the
+second roof: one step does 2 FLOPs per parameter per sequence plus attention over the
+cache, so it also takes FLOPs / peak FLOP/s, and
+
+    step = max(memory time, compute time),    throughput = B / step.
+
+The formulas are written once, in symbols (`formulas()`); `substitution()` maps every
+symbol to a checked exact value for a model and an accelerator, and `decode()` evaluates
+them. The lecture's own sizes and claims live in `derivations.lectures.lecture10`.
 """
 
 from __future__ import annotations
@@ -17,26 +24,45 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from . import kv_cache, symbols
 from .catalog import hardware, models
-
+from .catalog.hardware import Accelerator
+from .catalog.models import MODELS, Model
 from .core import render
-
-from . import symbols
 from .core.cache import derived
-from .core.claims import Claim, Claims
 from .core.i18n import check_lang, message, term, text
-from .catalog.hardware import H100_SXM, Accelerator
-from .catalog.models import LLAMA2_13B, MODELS, Model
-from .symbols import B, D, F, H, K, L, N, S, V, bandwidth, dtype_bytes
 from .core.validate import positive, positive_int
+from .symbols import B, D, F, H, K, L, N, S, V, bandwidth, compute, dtype_bytes
 
-LECTURE_SEQ_LEN = 1024  # the lecture's S for Llama 2 13B
-LECTURE_BATCHES = (1, 64, 256)
+_LECTURE_NAMES = ("LECTURE_SEQ_LEN", "LECTURE_BATCHES", "lecture_claims", "lecture_table", "gqa_table")
+
+
+def __getattr__(name: str):
+    """The lecture's sizes, tables and claims moved to `derivations.lectures.lecture10`;
+    their old names here still import."""
+    if name in _LECTURE_NAMES:
+        from .lectures import lecture10
+
+        return getattr(lecture10, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def parameter_count() -> sp.Expr:
+    """The lecture's parameter count, the one place it is written (norm weights left out).
+
+    Examples:
+        >>> parameter_count()
+        3*D*F*L + 2*D*V + L*(2*D*H*K + 2*D*H*N)
+    """
+    embeddings = 2 * V * D  # input embedding and output projection, untied
+    mlp = 3 * D * F * L  # up, gate and down projections
+    attention = (2 * D * N * H + 2 * D * K * H) * L  # Wq and Wo; Wk and Wv
+    return embeddings + mlp + attention
 
 
 @dataclass(frozen=True)
 class Formulas(render.Published):
-    """The lecture's decode model in symbols."""
+    """The lecture's decode model in symbols, and the compute roof beside it."""
 
     num_params: sp.Expr
     param_bytes_total: sp.Expr
@@ -45,16 +71,47 @@ class Formulas(render.Published):
     latency_s: sp.Expr
     throughput: sp.Expr
     throughput_limit: sp.Expr  # as B -> oo
+    flops_per_step: sp.Expr
+    compute_s: sp.Expr
+    step_s: sp.Expr
+    step_throughput: sp.Expr
+    balance_batch: sp.Expr  # the B at which compute time equals memory time
 
     def to_markdown(self, lang: str) -> str:
+        """The lecture's model only; `both_roofs()` renders the step-time model."""
+        word = _words(lang)
         return render.equations([
             (r"P", self.num_params),
-            (r"\text{param bytes}", self.param_bytes_total),
-            (r"\text{KV bytes per sequence}", self.kv_bytes_per_seq),
-            (r"\text{memory}", self.memory_bytes),
-            (r"\text{latency}", self.latency_s),
-            (r"\text{throughput}", self.throughput),
-            (r"\lim_{B \to \infty} \text{throughput}", self.throughput_limit),
+            (word["param_bytes"], self.param_bytes_total),
+            (word["kv_per_seq"], self.kv_bytes_per_seq),
+            (word["memory"], self.memory_bytes),
+            (word["latency"], self.latency_s),
+            (word["throughput"], self.throughput),
+            (rf"\lim_{{B \to \infty}} {word['throughput']}", self.throughput_limit),
+        ])
+
+
+def _words(lang: str) -> dict[str, str]:
+    """The labels of the decode model's display math, as LaTeX text in `lang`."""
+    keys = ("param_bytes", "kv_per_seq", "memory", "latency", "throughput", "flops", "compute", "step",
+            "step_throughput", "balance")
+    return {key: rf"\text{{{message('st_' + key, lang)}}}" for key in keys}
+
+
+@dataclass(frozen=True)
+class BothRoofs(render.Published):
+    """The step-time model: the lecture's memory time beside the compute time."""
+
+    formulas: Formulas
+
+    def to_markdown(self, lang: str) -> str:
+        word, f = _words(lang), self.formulas
+        return render.equations([
+            (word["flops"], f.flops_per_step),
+            (word["compute"], f.compute_s),
+            (word["step"], f.step_s),
+            (word["step_throughput"], f.step_throughput),
+            (rf"B^{{*}} \;({word['balance']})", f.balance_batch),
         ])
 
 
@@ -67,26 +124,47 @@ def formulas() -> Formulas:
         2*H*K*L*S*b_kv
         >>> formulas().throughput_limit
         beta/(2*H*K*L*S*b_kv)
+        >>> formulas().flops_per_step
+        B*(4*H*L*N*S + 2*P)
     """
-    embeddings = 2 * V * D  # input embedding and output projection, untied
-    mlp = 3 * D * F * L  # up, gate and down projections
-    attention = (2 * D * N * H + 2 * D * K * H) * L  # Wq and Wo; Wk and Wv
-    num_params = embeddings + mlp + attention
     params_total = symbols.param_bytes * symbols.params  # P is num_params
     # a key and a value per token, KV head and layer
-    kv_per_seq = symbols.kv_bytes * 2 * S * K * H * L
+    kv_per_seq = kv_cache.formulas().full
     memory = B * kv_per_seq + params_total
     latency = memory / bandwidth
     throughput = B / latency
+    # 2 FLOPs per parameter per sequence (a multiply and an add per
+    # weight), and attention over the S cached tokens: Q·Kᵀ and
+    # softmax(A)·V, 2·S·H each per query head and layer.
+    flops = B * (2 * symbols.params + 4 * S * N * H * L)
+    compute_s = flops / compute
+    step = sp.Max(latency, compute_s)
+    # compute time = memory time, solved for B: the batch shares the
+    # weights' read time; per sequence, memory and compute time
+    kv_time = kv_per_seq / bandwidth
+    flop_time = (2 * symbols.params + 4 * S * N * H * L) / compute
+    balance = (params_total / bandwidth) / (flop_time - kv_time)
+    crossing = compute_s.subs(B, balance) - latency.subs(B, balance)
+    assert sp.simplify(crossing) == 0
     return Formulas(
-        num_params=num_params,
+        num_params=parameter_count(),
         param_bytes_total=params_total,
         kv_bytes_per_seq=kv_per_seq,
         memory_bytes=memory,
         latency_s=latency,
         throughput=throughput,
         throughput_limit=sp.limit(throughput, B, sp.oo),
+        flops_per_step=flops,
+        compute_s=compute_s,
+        step_s=step,
+        step_throughput=B / step,
+        balance_batch=balance,
     )
+
+
+def both_roofs() -> BothRoofs:
+    """The step-time model in symbols, for a page."""
+    return BothRoofs(formulas())
 
 
 def _bytes_per_value(name: str, value) -> sp.Expr:
@@ -100,7 +178,12 @@ def _bytes_per_value(name: str, value) -> sp.Expr:
 
 @dataclass(frozen=True)
 class DecodeStats:
-    """One decoding step of `model` on `chips` accelerators, all values exact."""
+    """One decoding step of `model` on `chips` accelerators, all values exact.
+
+    `latency_s` and `throughput` are the lecture's memory-only model; `compute_s` is the
+    FLOP time of the step on all chips, `step_s` the larger of the two, `step_throughput`
+    the batch over `step_s`, and `bound` says which roof sets the step.
+    """
 
     model: Model
     accelerator: Accelerator
@@ -113,31 +196,77 @@ class DecodeStats:
     memory_bytes: sp.Rational
     capacity_bytes: sp.Integer
     latency_s: sp.Rational
-    throughput: sp.Rational  # tokens per second
+    throughput: sp.Rational  # tokens per second, memory time only (as lectured)
     fits: bool
+    flops: sp.Integer = sp.Integer(0)  # FLOPs of the step
+    compute_s: sp.Rational = sp.Integer(0)
+    step_s: sp.Rational = sp.Integer(0)
+    step_throughput: sp.Rational = sp.Integer(0)  # tokens per second, both roofs
+    bound: str = "memory"  # "memory" or "compute"
+
+    @property
+    def optimism(self) -> sp.Rational:
+        """How many times the memory-only throughput overstates the two-roof one."""
+        return self.throughput / self.step_throughput
+
+
+def substitution(*, model, accelerator, seq_len, batch=None, chips=1, param_bytes=2, kv_bytes=2) -> dict:
+    """Every symbol of `formulas()` mapped to a checked, exact value (B left free if `batch` is None).
+
+    Examples:
+        >>> from derivations.catalog.models import LLAMA2_13B
+        >>> from derivations.catalog.hardware import H100_SXM
+        >>> values = substitution(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=1024)
+        >>> formulas().kv_bytes_per_seq.subs(values), B in values
+        (838860800, False)
+    """
+    shape, device = models.model(model), hardware.accelerator(accelerator)
+    count = _whole("chips", chips)
+    values = {
+        **shape.values(),
+        S: _whole("seq_len", seq_len),
+        bandwidth: count * device.hbm_bytes_per_s,
+        compute: count * device.flops_per_s,
+        symbols.params: parameter_count().subs(shape.values()),
+        symbols.param_bytes: _bytes_per_value("param_bytes", param_bytes),
+        symbols.kv_bytes: _bytes_per_value("kv_bytes", kv_bytes),
+    }
+    if batch is not None:
+        values[B] = _whole("batch", batch)
+    return values
 
 
 @derived
 def decode(model, accelerator, batch, seq_len, chips=1, param_bytes=2,
            kv_bytes=2) -> DecodeStats:
-    """The lecture's memory, latency and throughput for one decoding step.
+    """Memory, time and throughput of one decoding step: the lecture's
+    memory-only model (`latency_s`, `throughput`) and the step with both
+    roofs (`step_s`, `step_throughput`).
 
     `model` and `accelerator` are constants (or their names); `chips`
-    accelerators hold the model together, so bandwidth and capacity scale.
-    `param_bytes` and `kv_bytes` are bytes per value or a dtype name ("int8").
+    accelerators hold the model together, so bandwidth, compute and capacity
+    scale (communication between them is not modelled). `param_bytes` and
+    `kv_bytes` are bytes per value or a dtype name ("int8").
 
     Examples:
         >>> from derivations.models import LLAMA2_13B
         >>> from derivations.hardware import H100_SXM
         >>> decode(LLAMA2_13B, H100_SXM, batch=256, seq_len=1024).fits
         False
+        >>> decode(LLAMA2_13B, H100_SXM, batch=64, seq_len=1024).bound
+        'memory'
     """
     shape, device = models.model(model), hardware.accelerator(accelerator)
-    values = _values(shape, device, batch, seq_len, chips, param_bytes,
-                     kv_bytes)
+    values = substitution(model=shape, accelerator=device,
+                          batch=_whole("batch", batch), seq_len=seq_len,
+                          chips=chips, param_bytes=param_bytes,
+                          kv_bytes=kv_bytes)
     symbolic = formulas()
     memory = symbolic.memory_bytes.subs(values)
     capacity = int(chips) * device.hbm_bytes
+    latency = symbolic.latency_s.subs(values)
+    compute_s = symbolic.compute_s.subs(values)
+    step = max(latency, compute_s)
     return DecodeStats(
         model=shape,
         accelerator=device,
@@ -149,23 +278,15 @@ def decode(model, accelerator, batch, seq_len, chips=1, param_bytes=2,
         kv_bytes_per_seq=symbolic.kv_bytes_per_seq.subs(values),
         memory_bytes=memory,
         capacity_bytes=capacity,
-        latency_s=symbolic.latency_s.subs(values),
+        latency_s=latency,
         throughput=symbolic.throughput.subs(values),
         fits=bool(memory <= capacity),
+        flops=symbolic.flops_per_step.subs(values),
+        compute_s=compute_s,
+        step_s=step,
+        step_throughput=values[B] / step,
+        bound="compute" if compute_s > latency else "memory",
     )
-
-
-def _values(shape: Model, device: Accelerator, batch, seq_len, chips, param_bytes, kv_bytes) -> dict:
-    """Every symbol of `formulas()` mapped to a checked, exact value."""
-    return {
-        **shape.values(),
-        B: _whole("batch", batch),
-        S: _whole("seq_len", seq_len),
-        bandwidth: _whole("chips", chips) * device.hbm_bytes_per_s,
-        symbols.params: formulas().num_params.subs(shape.values()),
-        symbols.param_bytes: _bytes_per_value("param_bytes", param_bytes),
-        symbols.kv_bytes: _bytes_per_value("kv_bytes", kv_bytes),
-    }
 
 
 def _whole(name: str, value) -> sp.Integer:
@@ -190,28 +311,48 @@ def max_batch(model, accelerator, seq_len, chips=1, param_bytes=2, kv_bytes=2) -
     return max(int(sp.floor(room / one.kv_bytes_per_seq)), 0)
 
 
+@derived
+def balance_batch(model, accelerator, seq_len, chips=1, param_bytes=2, kv_bytes=2) -> sp.Expr:
+    """The batch at which one step's compute time equals its memory time (`oo` if compute never
+    catches up: each sequence's KV cache costs more time to read than its FLOPs take).
+
+    Examples:
+        >>> from derivations.models import LLAMA2_13B
+        >>> from derivations.hardware import H100_SXM
+        >>> balance_batch(LLAMA2_13B, H100_SXM, seq_len=1024)
+        oo
+        >>> int(balance_batch(models.replace(LLAMA2_13B, K=1), H100_SXM, seq_len=1024))
+        390
+    """
+    values = substitution(model=model, accelerator=accelerator, seq_len=seq_len, chips=chips,
+                          param_bytes=param_bytes, kv_bytes=kv_bytes)
+    balance = formulas().balance_batch.subs(values)
+    return balance if balance > 0 else sp.oo
+
+
 @dataclass(frozen=True)
 class ThroughputCeiling(render.Published):
     symbolic: sp.Expr
     value: sp.Rational  # tokens/s
 
     def to_markdown(self, lang: str) -> str:
+        word = _words(lang)["throughput"]
+        unit = message("st_tokens_per_s_unit", lang)
         return render.equations([
-            (r"\lim_{B \to \infty} \text{throughput}", self.symbolic),
-            ("", rf"{render.decimal(self.value)}\ \text{{tokens/s}}"),
+            (rf"\lim_{{B \to \infty}} {word}", self.symbolic),
+            ("", rf"{render.decimal(self.value)}\ \text{{{unit}}}"),
         ])
 
 
 @derived
-def throughput_limit(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=LECTURE_SEQ_LEN, chips=1,
-                     kv_bytes=2) -> ThroughputCeiling:
-    """Tokens/s as the batch grows without bound: bandwidth over one sequence's KV bytes.
+def throughput_limit(model, accelerator, seq_len, chips=1, kv_bytes=2) -> ThroughputCeiling:
+    """Tokens/s as the batch grows without bound (memory only): bandwidth over one sequence's KV bytes.
 
     Examples:
-        >>> round(throughput_limit().value)
+        >>> round(throughput_limit("LLAMA2_13B", "H100_SXM", 1024).value)
         3994
     """
-    values = _values(models.model(model), hardware.accelerator(accelerator), 1, seq_len, chips, 2, kv_bytes)
+    values = substitution(model=model, accelerator=accelerator, seq_len=seq_len, chips=chips, kv_bytes=kv_bytes)
     symbolic = formulas().throughput_limit
     return ThroughputCeiling(symbolic, symbolic.subs(values))
 
@@ -222,20 +363,28 @@ def _gb(value) -> str:
     return f"${render.decimal(sp.Rational(value) / 10**9, 4)}$"
 
 
+def _ms(value) -> str:
+    return f"${render.decimal(value * 1000, 4)}$"
+
+
 def _row(stats: DecodeStats, lang: str, *first: str) -> list[str]:
     return [
         *first,
         f"${stats.batch}$",
         _gb(stats.memory_bytes),
-        f"${render.decimal(stats.latency_s * 1000, 4)}$",
-        f"${render.decimal(stats.throughput, 4)}$",
         message("yes" if stats.fits else "no", lang),
+        _ms(stats.latency_s),
+        _ms(stats.compute_s),
+        f"${render.decimal(stats.throughput, 4)}$",
+        f"${render.decimal(stats.step_throughput, 4)}$",
+        term(f"{stats.bound}_limited", lang),
     ]
 
 
 def _header(lang: str, *first: str) -> list[str]:
-    return [*(text(key, lang) for key in first),
-            "$B$", message("memory_gb", lang), message("latency_ms", lang), message("tokens_per_s", lang), message("fits", lang)]
+    return [*(text(key, lang) for key in first), "$B$", message("memory_gb", lang), message("fits", lang),
+            message("st_memory_ms", lang), message("st_compute_ms", lang), message("st_tokens_lectured", lang),
+            message("st_tokens_both", lang), message("st_bound", lang)]
 
 
 @dataclass(frozen=True)
@@ -249,18 +398,16 @@ class StatsTable(render.Published):
 
 
 @derived
-def lecture_table(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=LECTURE_SEQ_LEN,
-                  batches=LECTURE_BATCHES) -> StatsTable:
-    """The lecture's evaluation: one model, one accelerator, several batch sizes."""
+def batch_table(model, accelerator, seq_len, batches) -> StatsTable:
+    """One model on one accelerator at several batch sizes."""
     return StatsTable((), tuple(((), decode(model, accelerator, b, seq_len)) for b in batches))
 
 
 @derived
-def gqa_table(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=LECTURE_SEQ_LEN,
-              kv_heads=8, batches=(64, 256)) -> StatsTable:
-    """The lecture's GQA demo: the same model with fewer KV heads (a hypothetical 1:5 grouping)."""
-    grouped = dataclasses.replace(model, K=kv_heads)
-    rows = [((f"$K = {model.K}$",), decode(model, accelerator, batches[0], seq_len))]
+def kv_heads_table(model, accelerator, seq_len, kv_heads, batches) -> StatsTable:
+    """The same model with `kv_heads` KV heads: its own K at the first batch, then the grouped one at each."""
+    grouped = dataclasses.replace(models.model(model), K=kv_heads)
+    rows = [((f"$K = {models.model(model).K}$",), decode(model, accelerator, batches[0], seq_len))]
     rows += [((f"$K = {kv_heads}$",), decode(grouped, accelerator, b, seq_len)) for b in batches]
     return StatsTable(("kv_heads",), tuple(rows))
 
@@ -288,7 +435,7 @@ def param_counts(models=MODELS) -> ParamCounts:
     """The lecture's parameter count next to the published one; the gap is the norms."""
     rows = []
     for m in models:
-        formula = formulas().num_params.subs(m.values())
+        formula = parameter_count().subs(m.values())
         rows.append((m, formula, formula + norm_weights(m)))
     return ParamCounts(tuple(rows))
 
@@ -305,42 +452,21 @@ class ParamChange(render.Published):
 
     def to_markdown(self, lang: str) -> str:
         old, new = self.kv_heads
+        word = message("st_params", lang)
         return render.equations([(
-            rf"\frac{{\text{{params}}_{{K={old}}} - \text{{params}}_{{K={new}}}}}{{\text{{params}}_{{K={old}}}}}",
+            rf"\frac{{\text{{{word}}}_{{K={old}}} - \text{{{word}}}_{{K={new}}}}}{{\text{{{word}}}_{{K={old}}}}}",
             rf"\frac{{{render.integer(self.before)} - {render.integer(self.after)}}}{{{render.integer(self.before)}}}"
             rf" \approx {render.decimal(self.fraction * 100, 3)}\,\%",
         )])
 
 
 @derived
-def gqa_param_change(model=LLAMA2_13B, kv_heads=8) -> ParamChange:
+def gqa_param_change(model, kv_heads) -> ParamChange:
     """How many parameters K = kv_heads removes: num_params contains K (W_k and W_v)."""
+    model = models.model(model)
     grouped = dataclasses.replace(model, K=kv_heads)
-    count = formulas().num_params
+    count = parameter_count()
     return ParamChange(count.subs(model.values()), count.subs(grouped.values()), (model.K, grouped.K))
-
-
-@derived
-def lecture_claims() -> Claims:
-    """What the lecture asserts about Llama 2 13B on an H100 SXM, checked."""
-    small, mid, large = (decode(LLAMA2_13B, H100_SXM, b, LECTURE_SEQ_LEN) for b in LECTURE_BATCHES)
-    grouped = dataclasses.replace(LLAMA2_13B, K=8)
-    grouped_large = decode(grouped, H100_SXM, 256, LECTURE_SEQ_LEN)
-    return Claims((
-        Claim(("$B = 256$ does not fit in 80 GB of HBM", "$B = 256$时80 GB的HBM放不下"),
-              large.memory_bytes, ">", large.capacity_bytes, r"\text{memory}"),
-        Claim(("$B = 64$ fits", "$B = 64$时放得下"), mid.memory_bytes, "<", mid.capacity_bytes, r"\text{memory}"),
-        Claim(("Larger batch: higher latency", "批越大，时延越高"), mid.latency_s, ">", small.latency_s,
-              r"\text{latency}_{64}"),
-        Claim(("Larger batch: higher throughput", "批越大，吞吐量越高"), mid.throughput, ">", small.throughput,
-              r"\text{throughput}_{64}"),
-        Claim(("With $K = 8$, $B = 256$ fits", "$K = 8$时$B = 256$放得下"),
-              grouped_large.memory_bytes, "<", grouped_large.capacity_bytes, r"\text{memory}"),
-        Claim(("The published count is the formula plus $(2L + 1) D$ norm weights",
-               "公开参数量等于公式值加上$(2L + 1) D$个归一化权重"),
-              sp.Integer(LLAMA2_13B.published_params) - formulas().num_params.subs(LLAMA2_13B.values()),
-              "==", ((2 * L + 1) * D).subs(LLAMA2_13B.values()), r"\text{published} - \text{params}"),
-    ))
 
 
 @dataclass(frozen=True)
@@ -348,17 +474,21 @@ class QuantizationTable(render.Published):
     rows: tuple[tuple[str, str, DecodeStats, int], ...]  # weight dtype, KV dtype, stats, max batch
 
     def to_markdown(self, lang: str) -> str:
+        first = self.rows[0][2]
+        conditions = message("st_conditions", lang, model=first.model.name, accelerator=first.accelerator.name,
+                             batch=first.batch, seq_len=first.seq_len)
         header = [term("weights", lang), term("kv_cache", lang), message("param_gb", lang),
-                  message("kv_gb", lang), message("latency_ms", lang), message("tokens_per_s", lang), term("max_batch", lang)]
-        return render.table(header, (
+                  message("kv_gb", lang), message("st_memory_ms", lang), message("st_compute_ms", lang),
+                  message("st_tokens_both", lang), term("max_batch", lang)]
+        return f"\n{conditions}\n" + render.table(header, (
             [f"`{w}`", f"`{kv}`", _gb(s.param_bytes_total), _gb(s.batch * s.kv_bytes_per_seq),
-             f"${render.decimal(s.latency_s * 1000, 4)}$", f"${render.decimal(s.throughput, 4)}$", f"${biggest}$"]
+             _ms(s.latency_s), _ms(s.compute_s), f"${render.decimal(s.step_throughput, 4)}$", f"${biggest}$"]
             for w, kv, s, biggest in self.rows
         ))
 
 
 @derived
-def quantization_table(model=LLAMA2_13B, accelerator=H100_SXM, batch=64, seq_len=LECTURE_SEQ_LEN,
+def quantization_table(model, accelerator, batch, seq_len,
                        pairs=(("bf16", "bf16"), ("int8", "bf16"), ("int8", "int8"), ("int4", "int8"),
                               ("int4", "int4"))) -> QuantizationTable:
     """What narrower weights and KV values do to one decoding step and to the largest batch."""
@@ -373,18 +503,29 @@ class MaxBatchTable(render.Published):
     models: tuple[Model, ...]
     seq_lens: tuple[int, ...]
     batches: tuple[tuple[int, ...], ...]  # one row per model
+    steps: tuple[tuple[DecodeStats | None, ...], ...]  # the step at that batch (None if nothing fits)
 
     def to_markdown(self, lang: str) -> str:
         header = [term("model", lang), *(f"$S = {render.integer(s)}$" for s in self.seq_lens)]
+
+        def cell(batch: int, step: DecodeStats | None) -> str:
+            shown = f"${render.integer(batch)}$"
+            if step is not None and step.bound == "compute":
+                shown += message("st_compute_note", lang, ratio=render.decimal(step.optimism, 3))
+            return shown
+
         return render.table(header, (
-            [f"{m.name}, $K = {m.K}$", *(f"${b}$" for b in row)] for m, row in zip(self.models, self.batches)
+            [f"{m.name}, $K = {m.K}$", *(cell(b, st) for b, st in zip(row, steps))]
+            for m, row, steps in zip(self.models, self.batches, self.steps)
         ))
 
 
 @derived
-def max_batch_table(model=LLAMA2_13B, accelerator=H100_SXM, kv_heads=(40, 8, 1),
-                    seq_lens=(512, 1024, 2048, 4096, 8192)) -> MaxBatchTable:
-    """The largest batch that fits, by context length, for several KV head counts."""
-    variants = tuple(dataclasses.replace(model, K=k) for k in kv_heads)
-    return MaxBatchTable(variants, tuple(seq_lens),
-                         tuple(tuple(max_batch(m, accelerator, s) for s in seq_lens) for m in variants))
+def max_batch_table(model, accelerator, kv_heads, seq_lens) -> MaxBatchTable:
+    """The largest batch that fits, by context length, for several KV head counts, and whether
+    compute or memory sets the step there."""
+    variants = tuple(dataclasses.replace(models.model(model), K=k) for k in kv_heads)
+    batches = tuple(tuple(max_batch(m, accelerator, s) for s in seq_lens) for m in variants)
+    steps = tuple(tuple(decode(m, accelerator, b, s) if b else None for b, s in zip(row, seq_lens))
+                  for m, row in zip(variants, batches))
+    return MaxBatchTable(variants, tuple(seq_lens), batches, steps)

@@ -28,7 +28,8 @@ S = _letter("S", "tokens conditioned on (length of the KV cache)", "作为条件
 T = _letter("T", "tokens processed in this step ($T = S$ in prefill, $T = 1$ in generation)",
             "本步处理的词元数（预填充时$T = S$，生成时$T = 1$）")
 D = _letter("D", "model (residual stream) dimension, $D = N H$", "模型维度（残差流宽度），$D = N H$")
-F = _letter("F", "MLP hidden dimension ($F = 4D$ in the lecture)", "MLP隐藏层维度（课上取$F = 4D$）")
+F = _letter("F", "MLP hidden dimension ($F = 4D$ in the lecture; $F \\approx 8D/3$ in gated-MLP models)",
+            "MLP隐藏层维度（课上取$F = 4D$；门控MLP模型约为$8D/3$）")
 N = _letter("N", "number of query heads", "查询头数")
 K = _letter("K", "number of key/value heads ($K = N$ for MHA, $K = 1$ for MQA)", "KV头数（MHA时$K = N$，MQA时$K = 1$）")
 H = _letter("H", "head dimension (not the hidden size)", "每个头的维度（不是隐藏层大小）")
@@ -38,6 +39,8 @@ G = _letter("G", "query heads per KV head, $G = N / K$", "每个KV头对应的�
 c = _letter("c", "helper constant for limits ($D = cB$, $c \\to \\infty$)", "求极限用的辅助常数（$D = cB$，$c \\to \\infty$）")
 params = _letter("P", "number of parameters", "参数量")
 bandwidth = _letter("beta", "memory bandwidth available to the model (bytes/s)", "模型可用的内存带宽（字节/秒）")
+compute = _letter("Pi_total", "peak FLOP/s available to the model (all its chips)", "模型可用的峰值算力（全部芯片，FLOP/s）",
+                  latex=r"\Pi")
 param_bytes = _letter("b_w", "bytes per weight (2 in bf16)", "每个权重的字节数（bf16为2）")
 kv_bytes = _letter("b_kv", "bytes per cached key or value (2 in bf16)", "缓存中每个键或值的字节数（bf16为2）")
 value_bytes = _letter("b", "bytes per value of a matmul's inputs and output", "矩阵乘法输入与输出中每个值的字节数")

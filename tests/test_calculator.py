@@ -7,6 +7,7 @@ page's block). Without Node these tests skip, except under CI (CI=true), where t
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import random
@@ -22,13 +23,16 @@ import sympy as sp
 
 import browser
 from derivations import calculator, stats
+from derivations.lectures import lecture10
+from derivations.lectures import lecture10
 from derivations.core import i18n
 from derivations.core.i18n import message, term
 from derivations.hardware import ACCELERATORS, H100_SXM, Accelerator
 from derivations.intensity import attention, matmul, mlp
 from derivations.models import LLAMA2_13B, MODELS, Model
 from derivations.symbols import (
-    B, D, DTYPE_BYTES, F, G, K, N, S, bandwidth, chip_bandwidth, chip_capacity, chips, peak_flops, value_bytes,
+    B, D, DTYPE_BYTES, F, G, K, N, S, bandwidth, chip_bandwidth, chip_capacity, chips, compute, kv_bytes, param_bytes,
+    peak_flops, value_bytes,
 )
 from test_site import built_page
 
@@ -108,9 +112,20 @@ def decode_expected(case: dict) -> dict:
     device = Accelerator("case", t["flops"], t["bw"], t["hbm"], "")
     w, kv = case["selected"]["w"], case["selected"]["kv"]
     step = uncached(stats.decode)(shape, device, int(t["B"]), int(t["S"]), int(t["chips"]), w, kv)
-    mlp_i = mlp().generate_limit.subs(B, step.batch)
-    attention_i = uncached(attention)(group_size=shape.G).generate.subs(S, step.seq_len)
+    w_bytes, kv_size = DTYPE_BYTES[w], DTYPE_BYTES[kv]
+    # by hand: a generation matmul reads b_w bytes per weight and does 2 FLOPs per weight per sequence
+    mlp_i = 2 * step.batch / w_bytes
+    # by hand, per sequence and layer at T = 1: 4·S·D FLOPs over bf16 Q and output (2·2·D bytes)
+    # and the cached K and V (2·S·D/G values of b_kv bytes)
+    d_model, seq = shape.D, step.seq_len
+    attention_i = sp.Rational(4 * seq * d_model) / (4 * d_model + kv_size * 2 * seq * sp.Rational(d_model, shape.G))
+    # by hand: 2 FLOPs per parameter per sequence, 4·S·N·H per layer for attention over the cache
+    flops = step.batch * (2 * step.num_params + 4 * seq * shape.N * shape.H * shape.L)
+    compute_s = flops / (t["chips"] * t["flops"])
+    step_s = max(compute_s, step.latency_s)
     return {
+        "compute_s": compute_s, "step_s": step_s, "step_throughput": step.batch / step_s,
+        "bound": compute_s > step.latency_s, "_bound": (compute_s, step.latency_s),
         "num_params": step.num_params, "param_bytes_total": step.param_bytes_total,
         "kv_bytes_per_seq": step.kv_bytes_per_seq, "kv_bytes_batch": step.batch * step.kv_bytes_per_seq,
         "memory_bytes": step.memory_bytes, "capacity_bytes": step.capacity_bytes, "fits": step.fits,
@@ -181,7 +196,8 @@ def preset_case(model: str, accelerator: str, batch: int, seq_len: int, w="bf16"
     return {"texts": texts, "selected": {"model": model, "acc": accelerator, "w": w, "kv": kv}}
 
 
-LECTURE = [preset_case("LLAMA2_13B", "H100_SXM", batch, stats.LECTURE_SEQ_LEN) for batch in stats.LECTURE_BATCHES]
+LECTURE = [preset_case("LLAMA2_13B", "H100_SXM", batch, lecture10.LECTURE_SEQ_LEN)
+           for batch in lecture10.LECTURE_BATCHES]
 MAX = calculator.MAX_SIZE
 EDGES = [
     decode_case(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),  # every input at its smallest
@@ -234,7 +250,7 @@ def test_the_lecture_case_reads_as_the_lecture_says(node):
     assert (mid["results"]["fits"], large["results"]["fits"]) == (True, False)
     assert not any(reply["results"][name] for reply in (small, mid, large)
                    for name in ("mlp_regime", "attention_regime"))
-    step = stats.decode(LLAMA2_13B, H100_SXM, 64, stats.LECTURE_SEQ_LEN)
+    step = stats.decode(LLAMA2_13B, H100_SXM, 64, lecture10.LECTURE_SEQ_LEN)
     assert mid["formatted"]["latency_s"] == f"{float(step.latency_s * 1000):.4g} ms"
     assert mid["formatted"]["throughput"] == f"{int(round(step.throughput)):,} tokens/s"
     assert mid["formatted"]["fits"] == message("yes", "en")
@@ -281,17 +297,21 @@ def generated(calc: calculator.Calculator) -> dict[str, tuple[list[str], str]]:
 def expected_decode_expressions() -> dict[str, sp.Basic]:
     """The decode calculator's expressions, taken from the package here, independently of calculator.py."""
     model = stats.formulas()
-    scaled = {bandwidth: chips * chip_bandwidth}
+    scaled = {bandwidth: chips * chip_bandwidth, compute: chips * peak_flops}
     capacity = chips * chip_capacity
     ridge = Accelerator("symbolic", peak_flops, chip_bandwidth, chip_capacity, "").ridge
-    attention_i = sp.factor(attention(group_size=G).generate.subs(G, N / K))
+    attention_i = sp.factor(attention(group_size=G, kv_bytes=kv_bytes).generate.subs(G, N / K))
+    mlp_i = 2 * B / param_bytes  # by hand: D, F >> B, weights of b_w bytes
     return {
         "num_params": model.num_params, "param_bytes_total": model.param_bytes_total,
         "kv_bytes_per_seq": model.kv_bytes_per_seq,
         "kv_bytes_batch": sp.expand(model.memory_bytes - model.param_bytes_total),
         "memory_bytes": model.memory_bytes, "capacity_bytes": capacity, "fits": sp.Le(model.memory_bytes, capacity),
-        "latency_s": model.latency_s.subs(scaled), "throughput": model.throughput.subs(scaled), "ridge": ridge,
-        "mlp_intensity": mlp().generate_limit, "mlp_regime": sp.Gt(mlp().generate_limit, ridge),
+        "latency_s": model.latency_s.subs(scaled), "throughput": model.throughput.subs(scaled),
+        "compute_s": model.compute_s.subs(scaled), "step_s": model.step_s.subs(scaled),
+        "step_throughput": model.step_throughput.subs(scaled),
+        "bound": sp.Gt(model.compute_s, model.latency_s).subs(scaled), "ridge": ridge,
+        "mlp_intensity": mlp_i, "mlp_regime": sp.Gt(mlp_i, ridge),
         "attention_intensity": attention_i, "attention_regime": sp.Gt(attention_i, ridge),
     }
 
@@ -486,3 +506,77 @@ def test_calculator_in_the_browser(chromium_page, lang):
 
     watch.settle()
     assert watch.problems == [], "\n".join(watch.problems)
+
+
+# ---- what the reader sees: value and unit at each unit-prefix boundary -------------------------
+
+FORMAT_HARNESS = r"""
+const request = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const C = globalThis.LLMCalculators;
+const {spec} = C.mounted[request.id];
+process.stdout.write(JSON.stringify(request.values.map(([value, kind]) => C.format(value, kind, spec))));
+"""
+
+# Typed here, not read from calculator.py: the prefixes a reader expects, smallest first.
+PREFIXES = {
+    "bytes": ["B", "kB", "MB", "GB", "TB", "PB"],
+    "bytes_per_s": ["B/s", "kB/s", "MB/s", "GB/s", "TB/s", "PB/s"],
+    "flops": ["FLOP/s", "kFLOP/s", "MFLOP/s", "GFLOP/s", "TFLOP/s", "PFLOP/s", "EFLOP/s"],
+}
+SECONDS = {"en": [(-9, " ns"), (-6, " µs"), (-3, " ms"), (0, " s")],
+           "zh": [(-9, "纳秒"), (-6, "微秒"), (-3, "毫秒"), (0, "秒")]}
+
+
+def formatted(node, calc, values, lang):
+    source = script(calc, lang) + FORMAT_HARNESS
+    result = subprocess.run([node, "-e", source], input=json.dumps({"id": calc.id, "values": values}),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    return json.loads(result.stdout)
+
+
+def boundary_cases(lang):
+    """(value, kind, text the reader must see) at, just above and just below each prefix boundary."""
+    cases = []
+    for kind, units in PREFIXES.items():
+        for power, unit in enumerate(units):
+            scale = 10 ** (3 * power)
+            cases.append((scale, kind, f"1 {unit}"))
+            cases.append((2.5 * scale, kind, f"2.5 {unit}"))
+            if power + 1 < len(units):  # just below the next prefix stays in this one
+                cases.append((999.9 * scale, kind, f"999.9 {unit}"))
+    for lang_units in [SECONDS[lang]]:
+        for exponent, unit in lang_units:
+            scale = 10.0 ** exponent
+            cases.append((scale, "seconds", f"1{unit}"))
+            cases.append((2.5 * scale, "seconds", f"2.5{unit}"))
+            if exponent < 0:
+                cases.append((999.9 * scale, "seconds", f"999.9{unit}"))
+    return cases
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_units_at_every_prefix_boundary(node, lang):
+    cases = boundary_cases(lang)
+    shown = formatted(node, calculator.decode_calculator(), [[value, kind] for value, kind, _ in cases], lang)
+    for (value, kind, expected), text in zip(cases, shown, strict=True):
+        assert text == expected, (value, kind, text, expected)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_step_outputs_read_as_the_derivation_says(node, lang):
+    """Llama 2 13B with one KV head at its largest batch: the page shows compute-limited, and the
+    compute time and both throughputs as `stats.decode` computes them."""
+    shape = dataclasses.replace(LLAMA2_13B, K=1)
+    case = decode_case(*(getattr(shape, name) for name in "LDFNKHV"), "989e12", "3.35e12", "80e9", 1, 2768, 1024)
+    reply = run(node, calculator.decode_calculator(), [case], lang=lang)[0]
+    step = stats.decode(shape, H100_SXM, 2768, 1024)
+    assert reply["results"]["bound"] is True and step.bound == "compute"
+    assert reply["formatted"]["bound"] == term("compute_limited", lang)
+    unit = " ms" if lang == "en" else "毫秒"
+    assert reply["formatted"]["compute_s"] == f"{float(step.compute_s * 1000):.4g}{unit}"
+    assert reply["formatted"]["step_s"] == reply["formatted"]["compute_s"]
+    # with int8 weights the MLP turns compute-limited at 148 on the H100 SXM, not 296
+    for batch, limited in ((147, False), (148, True)):
+        preset = preset_case("LLAMA2_13B", "H100_SXM", batch, 1024, w="int8")
+        assert run(node, calculator.decode_calculator(), [preset], lang=lang)[0]["results"]["mlp_regime"] is limited

@@ -261,3 +261,108 @@ def test_search_indexes_captions_not_tick_labels(site):
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "Roofline of the NVIDIA H100 SXM 80GB, with the operations of lecture 10" in text
     assert "ridge point I*" not in text and "屋脊点I*" not in text
+
+
+# ---- what each figure plots, read back from its axes ---------------------------------------------
+
+def axes_of(fig, lang: str = "en"):
+    """Draw `fig` on fresh axes, as `to_markdown` does, and return the axes to inspect."""
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(figures._style("test")):
+        canvas = Figure(figsize=(7, 4.5))
+        FigureCanvasSVG(canvas)
+        ax = canvas.add_subplot()
+        fig._draw(ax, lang)
+    return ax
+
+
+def inside(ax, xs, ys):
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return all(x0 <= x <= x1 for x in xs) and all(y0 <= y <= y1 for y in ys)
+
+
+def spans_axes(line) -> bool:
+    """An axvline or axhline: drawn across the axes in axes coordinates, not data."""
+    xs, ys = list(map(float, line.get_xdata())), list(map(float, line.get_ydata()))
+    return (xs[0] == xs[-1] and ys == [0.0, 1.0]) or (ys[0] == ys[-1] and xs == [0.0, 1.0])
+
+
+def plotted(ax):
+    """Every line drawn in data coordinates: (label, xs, ys)."""
+    return [(line.get_label(), list(map(float, line.get_xdata())), list(map(float, line.get_ydata())))
+            for line in ax.get_lines() if len(line.get_xdata()) and not spans_axes(line)]
+
+
+@pytest.mark.parametrize("device, flops, bandwidth", [(H100_SXM, 989e12, 3.35e12), (TPU_V5E, 197e12, 0.819e12)],
+                         ids=["h100", "tpu-v5e"])
+def test_roofline_plots_the_roof_and_the_points_it_names(device, flops, bandwidth):
+    fig = figures.roofline(device)
+    ax = axes_of(fig)
+    lines = plotted(ax)
+    roof = next(line for line in lines if line[0] == "roofline")
+    ridge = flops / bandwidth
+    for x, y in zip(roof[1], roof[2]):  # the lower of the two roofs, in TFLOP/s
+        assert y == pytest.approx(min(flops, x * bandwidth) / 1e12, rel=1e-9)
+    assert max(roof[2]) == pytest.approx(flops / 1e12)  # the flat roof sits at the peak ...
+    assert min(roof[1]) < ridge < max(roof[1])  # ... and the bend is drawn
+    bend = [x for x, y in zip(roof[1], roof[2]) if y < flops / 1e12 * (1 - 1e-9)]
+    assert max(bend) < ridge  # below the peak only left of the ridge
+    for label, xs, ys in lines:
+        assert inside(ax, xs, ys), label
+    # every operation is drawn at its own intensity, on the roof
+    points = [(xs[0], ys[0]) for label, xs, ys in lines if len(xs) == 1]
+    for op in fig.operations:
+        assert any(x == pytest.approx(op.intensity) and y == pytest.approx(min(flops, op.intensity * bandwidth) / 1e12)
+                   for x, y in points), op
+    # labels name the points they sit on: "B = 64" at intensity 64
+    for text in ax.texts:
+        if text.get_text().startswith("B = "):
+            batch = int(text.get_text()[4:])
+            assert text.xy[0] == pytest.approx(batch)  # the MLP's generation intensity is B
+
+
+def test_latency_figure_plots_the_derivation_and_the_compute_roof():
+    fig = figures.latency_throughput()
+    ax = axes_of(fig)
+    lines = plotted(ax)
+    for label, xs, ys in lines:
+        assert inside(ax, xs, ys), label
+    # by hand: per step, weights once plus B KV caches over 3.35e12 B/s; throughput B / time
+    weights = {40: 2 * LLAMA2_13B_PARAMS, 8: 2 * (LLAMA2_13B_PARAMS - 2 * 5120 * 32 * 128 * 40)}
+    for curve, heads in zip(fig.curves, (40, 8)):
+        label = figures._scheme(curve.model, "en")
+        drawn_line = next(line for line in lines if line[0] == label)
+        kv = KV_PER_SEQ * heads // 40
+        for x, y in zip(drawn_line[1], drawn_line[2]):
+            batch = round(x * y / 1000)  # throughput × latency = B
+            seconds = (weights[heads] + batch * kv) / 3.35e12
+            assert y == pytest.approx(seconds * 1000, rel=1e-9) and x == pytest.approx(batch / seconds, rel=1e-9)
+        # the compute roof: peak FLOP/s over one sequence's FLOPs per step (2 per parameter + attention)
+        params = weights[heads] // 2
+        roof = 989e12 / (2 * params + 4 * 1024 * 40 * 128 * 40)
+        assert curve.compute_ceiling == pytest.approx(roof, rel=1e-12)
+        assert any(line.get_xdata()[0] == pytest.approx(roof) for line in ax.get_lines()
+                   if line.get_linestyle() == "-." and len(line.get_xdata()))
+        assert ax.get_xlim()[1] > roof  # the roof is inside the plot
+    stars = [text for text in ax.texts if text.get_fontweight() == "bold"]
+    assert {text.get_text() for text in stars} == {f"B = {c.max_batch}" for c in fig.curves}
+    for text, curve in zip(stars, fig.curves):  # each label sits on its curve's largest batch
+        at = curve.at(curve.max_batch)
+        assert text.xy == pytest.approx((curve.throughput[at], curve.latency_s[at] * 1000))
+
+
+def test_memory_figure_plots_weights_plus_caches_inside_its_axes():
+    fig = figures.memory_batch()
+    ax = axes_of(fig)
+    for (label, xs, ys), heads in zip([line for line in plotted(ax) if line[0].startswith(("MHA", "GQA", "MQA"))],
+                                      (40, 8, 1)):
+        weights = 2 * (LLAMA2_13B_PARAMS - 2 * 5120 * (40 - heads) * 128 * 40)
+        for x, y in zip(xs, ys):
+            assert y == pytest.approx((weights + x * KV_PER_SEQ * heads / 40) / 1e9, rel=1e-9), label
+        assert ax.get_xlim()[0] <= xs[0] and xs[-1] <= ax.get_xlim()[1]  # first and last points shown
+    capacity = [line for line in ax.get_lines() if line.get_linestyle() == "--" and spans_axes(line)][0]
+    assert float(capacity.get_ydata()[0]) == pytest.approx(80.0)
+    assert ax.get_ylim()[0] <= 0 and ax.get_ylim()[1] > 80

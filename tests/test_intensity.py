@@ -328,3 +328,36 @@ def test_default_and_explicit_arguments_share_one_computation():
     assert all(result is results[0] for result in results)
     # ... and a different argument is a different entry.
     assert intensity.attention(group_size=2) is not results[0]
+
+
+# ---------------------------------------------------------------- narrower weights: the critical batch
+
+def test_int8_weights_halve_the_critical_batch():
+    from derivations.hardware import H100_SXM, TPU_V5E
+
+    ridge = sp.Rational(989 * 10**12, 3_350 * 10**9)
+    # by hand: 2 FLOPs per weight per sequence over b_w bytes per weight; first B with 2B / b_w > ridge
+    for weight_bytes, expected in ((2, 296), (1, 148), (sp.Rational(1, 2), 74)):
+        first = next(b for b in range(1, 1000) if sp.Rational(2 * b) / weight_bytes > ridge)
+        assert first == expected
+        assert intensity.critical_batch(H100_SXM, weight_bytes).batch == expected
+    assert intensity.critical_batch(TPU_V5E).batch == next(
+        b for b in range(1, 1000) if b > sp.Rational(197 * 10**12, 819 * 10**9))
+
+
+@pytest.mark.parametrize("weight_bytes", [1, 2, 4])
+def test_mixed_byte_matmul_counts(weight_bytes):
+    # X (B×D) and Y (B×F) in bf16, W (D×F) in weight_bytes: bytes counted value by value
+    b, d, f = 3, 5, 7
+    counted = 2 * b * d + weight_bytes * d * f + 2 * b * f
+    result = intensity.matmul(weight_bytes=weight_bytes)
+    assert result.bytes.subs({B: b, D: d, F: f}) == counted
+    assert result.limit == 2 * B / weight_bytes
+
+
+def test_attention_with_an_int8_cache():
+    # per sequence and layer at T = 1: 4·S·D FLOPs; Q and output in bf16 (4·D bytes), K and V in int8 (2·S·D/G)
+    s, d, g = 1000, 64, 8
+    result = intensity.attention(group_size=g, kv_bytes=1)
+    assert result.generate.subs({S: s, D: d}) == sp.Rational(4 * s * d, 4 * d + 2 * s * d // g)
+    assert result.generate_limit == 2 * g

@@ -219,21 +219,80 @@ def test_variants_table_renders_in_both_languages():
     (1_000, 1),
 ])
 def test_window_ratio(tokens, ratio):
-    result = kv_cache.window_ratio(tokens)
+    result = kv_cache.window_ratio(MISTRAL_7B, 4096, tokens)
     assert result.ratio == ratio
     assert result.seq_len == tokens and result.model is MISTRAL_7B
 
 
-def test_window_ratio_default_is_32k():
-    assert kv_cache.window_ratio().ratio == sp.Rational(4096, 32768) == sp.Rational(1, 8)
+def test_lecture_window_ratio_is_mistral_at_32k():
+    from derivations.lectures import lecture10
+
+    result = lecture10.window_ratio()
+    assert result.ratio == sp.Rational(4096, 32768) == sp.Rational(1, 8)
+    assert (result.model, result.window_tokens, result.seq_len) == (MISTRAL_7B, 4096, 32768)
 
 
 @pytest.mark.parametrize("value", [0, -1, 1.5, None])
 def test_window_ratio_rejects_bad_seq_len(value):
     with pytest.raises(ValueError, match="seq_len"):
-        kv_cache.window_ratio(value)
+        kv_cache.window_ratio(MISTRAL_7B, 4096, value)
 
 
 def test_cache_table_rejects_unknown_dtype():
     with pytest.raises(ValueError, match="fp64"):
         kv_cache.cache_table(dtypes=("bf16", "fp64"))
+
+
+# ---------------------------------------------------------------- why a KV cache exists, by brute force
+
+def generation_flops(T, P, N, H, L, cached):
+    """Sum, step by step, the FLOPs of generating T tokens from an empty prompt: without a cache
+    step t runs all t tokens (2P each) and t queries against t keys; with one, one token against t."""
+    total = 0
+    for t in range(1, T + 1):
+        queries = 1 if cached else t
+        total += 2 * P * queries + L * N * (2 * queries * t * H + 2 * queries * t * H)  # QKᵀ and AV
+    return total
+
+
+@pytest.mark.parametrize("T, P, N, H, L", [(1, 10, 1, 1, 1), (7, 100, 2, 3, 4), (50, 12345, 8, 16, 3)])
+def test_cache_flops_by_summing_steps(T, P, N, H, L):
+    from derivations.symbols import params
+
+    result = kv_cache.cache_flops()
+    values = {kv_cache.generated: T, params: P, kv_cache.N: N, kv_cache.H: H, kv_cache.L: L}
+    assert result.total_without.subs(values) == generation_flops(T, P, N, H, L, cached=False)
+    assert result.total_with.subs(values) == generation_flops(T, P, N, H, L, cached=True)
+    attention_only = sp.Rational(generation_flops(T, 0, N, H, L, False), generation_flops(T, 0, N, H, L, True))
+    assert result.attention_ratio.subs(kv_cache.generated, T) == attention_only
+
+
+def test_cache_flops_orders():
+    result = kv_cache.cache_flops()
+    T = kv_cache.generated
+    assert sp.degree(sp.expand(result.total_without), T) == 3
+    assert sp.degree(sp.expand(result.total_with), T) == 2
+    assert sp.degree(result.per_step_without, kv_cache.step) == 2 and sp.degree(result.per_step_with, kv_cache.step) == 1
+
+
+# ---------------------------------------------------------------- PagedAttention's waste, simulated
+
+def simulate_blocks(length, block):
+    """Allocate a sequence's cache token by token in blocks of `block` slots; return unused slots."""
+    allocated = used = 0
+    for _ in range(length):
+        if used == allocated:
+            allocated += block
+        used += 1
+    return allocated - used
+
+
+@pytest.mark.parametrize("block", [1, 4, 16, 32])
+def test_block_waste_by_simulation(block):
+    waste = kv_cache.block_waste()
+    worst = 0
+    for length in range(1, 200):
+        simulated = simulate_blocks(length, block)
+        assert waste.waste.subs({kv_cache.S: length, kv_cache.block: block}) == simulated
+        worst = max(worst, simulated)
+    assert worst == waste.bound.subs(kv_cache.block, block)  # reached: at most one partly filled block

@@ -225,3 +225,37 @@ def test_sampler_check_builds():
     check = speculative.sampler_check(draws=2_000, seed=5)
     assert check.draws == 2_000
     assert abs(sum(check.observed) - 1) < 1e-12
+
+
+# ---------------------------------------------------------------- the best draft length, independently
+
+def speedup_by_distribution(a, g, c):
+    """Expected tokens per round from the distribution of accepted drafts (not the closed form),
+    over the round's cost in target steps, in exact fractions."""
+    from fractions import Fraction
+
+    a, c = Fraction(a), Fraction(c)
+    tokens = sum((k + 1) * a**k * (1 - a) for k in range(g)) + (g + 1) * a**g
+    return tokens / (g * c + 1)
+
+
+@pytest.mark.parametrize("alpha_text, ratio_text", [("0.6", "0.05"), ("0.8", "0.05"), ("0.9", "0.05"),
+                                                    ("0.8", "0.25"), ("0.95", "0.01")])
+def test_best_gamma_against_a_search(alpha_text, ratio_text):
+    values = {g: speedup_by_distribution(alpha_text, g, ratio_text) for g in range(1, 400)}
+    best = max(values, key=values.get)
+    found, speedup = speculative.best_gamma(sp.Rational(alpha_text), sp.Rational(ratio_text))
+    assert found == best
+    assert speedup == sp.Rational(values[best].numerator, values[best].denominator)
+
+
+def test_best_gamma_for_alpha_09_is_beyond_the_table():
+    table = speculative.best_gamma_table()
+    row = next(r for r in table.rows if r[0] == sp.Rational(9, 10))
+    assert row[1] == 13 and row[3] == 8 and row[2] > row[4]  # 13, not 8: the table's columns stop at 8
+
+
+def test_sampler_over_proposes_more_than_one_token():
+    check = speculative.sampler_check()
+    assert sum(p > q for p, q in zip(check.draft, check.target)) >= 2
+    assert "$p$" in check.to_markdown("en")

@@ -13,8 +13,9 @@ import pytest
 import sympy as sp
 
 from derivations import stats
+from derivations.lectures import lecture10
 from derivations.hardware import A100_40GB, H100_SXM, TPU_V5E, Accelerator
-from derivations.models import LLAMA2_13B, LLAMA2_70B, MODELS
+from derivations.models import LLAMA2_13B, LLAMA2_70B, MODELS, Model
 from derivations.symbols import B, D, F, H, K, L, N, S, V, bandwidth, kv_bytes, param_bytes
 from derivations.symbols import params as P
 
@@ -101,7 +102,7 @@ def test_gqa_k8_fits_at_256():
 def test_gqa_param_change():
     # K = 40 -> 8 removes 2·D·(40 - 8)·H·L of Wk and Wv.
     removed = 2 * 5120 * (40 - 8) * 128 * 40
-    change = stats.gqa_param_change()
+    change = lecture10.gqa_param_change()
     assert (change.before, change.after) == (13_015_449_600, 13_015_449_600 - removed)
     assert change.fraction == sp.Rational(removed, 13_015_449_600)  # 128/993, about 12.9 %
     assert change.kv_heads == (40, 8)
@@ -147,14 +148,14 @@ def test_quantized_max_batch(weights, values):
     size = {"bf16": 2, "int8": 1, "int4": sp.Rational(1, 2)}
     expected = by_hand_max_batch(40, 5120, 13824, 40, 40, 128, 32000, SEQ, CAPACITY, size[weights], size[values])
     assert stats.max_batch(LLAMA2_13B, H100_SXM, SEQ, 1, weights, values) == expected
-    row = next(r for r in stats.quantization_table().rows if r[:2] == (weights, values))
+    row = next(r for r in lecture10.quantization_table().rows if r[:2] == (weights, values))
     assert row[3] == expected
 
 
 @pytest.mark.parametrize("kv_heads", [40, 8, 1])
 @pytest.mark.parametrize("seq_len", [512, 1024, 2048, 4096, 8192])
 def test_max_batch_table(kv_heads, seq_len):
-    table = stats.max_batch_table()
+    table = lecture10.max_batch_table()
     row = [m.K for m in table.models].index(kv_heads)
     column = table.seq_lens.index(seq_len)
     assert table.batches[row][column] == \
@@ -185,7 +186,7 @@ def test_throughput_limit_symbolic():
 
 def test_throughput_limit_llama2_13b():
     ceiling = sp.Rational(BANDWIDTH, KV)  # ≈ 3994 tokens/s
-    assert stats.throughput_limit().value == ceiling
+    assert lecture10.throughput_limit().value == ceiling
     assert round(ceiling) == 3994
     huge = stats.decode(LLAMA2_13B, H100_SXM, batch=10**9, seq_len=SEQ).throughput
     assert huge < ceiling  # approached from below ...
@@ -203,20 +204,20 @@ def test_throughput_grows_with_diminishing_gains():
 # ---------------------------------------------------------------- tables, claims, param counts
 
 def test_lecture_table_rows():
-    table = stats.lecture_table()
+    table = lecture10.lecture_table()
     assert [s.batch for _, s in table.rows] == [1, 64, 256]
     assert [s.fits for _, s in table.rows] == [True, True, False]
     assert "$256$" in table.to_markdown("en") and "$256$" in table.to_markdown("zh")
 
 
 def test_gqa_table_rows():
-    rows = stats.gqa_table().rows
+    rows = lecture10.gqa_table().rows
     assert [(s.model.K, s.batch) for _, s in rows] == [(40, 64), (8, 64), (8, 256)]
     assert rows[0][1].kv_bytes_per_seq == 5 * rows[1][1].kv_bytes_per_seq
 
 
 def test_lecture_claims_build_and_hold():
-    claims = stats.lecture_claims()
+    claims = lecture10.lecture_claims()
     assert len(claims.items) >= 6
     assert all(claim.holds for claim in claims.items)
 
@@ -282,3 +283,113 @@ def test_bad_model_shape_fails_before_decode(changes, name):
 def test_names_and_constants_agree():
     assert stats.decode("LLAMA2_13B", "H100_SXM", 64, SEQ) == stats.decode(LLAMA2_13B, H100_SXM, 64, SEQ)
     assert stats.decode("Llama 2 13B", "NVIDIA H100 SXM 80GB", 64, SEQ).memory_bytes == 64 * KV + PARAM_BYTES
+
+
+# ---------------------------------------------------------------- both roofs, by brute force
+
+class Counting:
+    """Multiply-adds of real numpy matmuls: 2 FLOPs per term."""
+
+    def __init__(self):
+        self.flops = 0
+
+    def matmul(self, left, right):
+        self.flops += 2 * left.shape[0] * left.shape[1] * right.shape[1]
+        return left @ right
+
+
+def tiny_decode_step_flops(L, D, F, N, K, H, V, S, batch, seed=0):
+    """Run one decode step of a tiny gated-MLP Transformer with a KV cache of S tokens and count
+    every multiply-add. The input embedding is a one-hot matmul, so every parameter is used once."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    w = lambda *shape: rng.standard_normal(shape)  # noqa: E731
+    count = Counting()
+    embed, out = w(V, D), w(D, V)
+    params = embed.size + out.size
+    tokens = np.zeros((batch, V))
+    tokens[np.arange(batch), rng.integers(0, V, batch)] = 1
+    x = count.matmul(tokens, embed)
+    for _ in range(L):
+        wq, wk, wv, wo = w(D, N * H), w(D, K * H), w(D, K * H), w(N * H, D)
+        up, gate, down = w(D, F), w(D, F), w(F, D)
+        params += sum(m.size for m in (wq, wk, wv, wo, up, gate, down))
+        q, k_new, v_new = count.matmul(x, wq), count.matmul(x, wk), count.matmul(x, wv)
+        heads = []
+        for b in range(batch):
+            cache_k = w(S - 1, K * H)  # the cache holds S - 1 earlier tokens; the new one makes S
+            cache_v = w(S - 1, K * H)
+            keys = np.vstack([cache_k, k_new[b:b + 1]])
+            values = np.vstack([cache_v, v_new[b:b + 1]])
+            for head in range(N):
+                kv = head // (N // K)
+                qh = q[b:b + 1, head * H:(head + 1) * H]
+                scores = count.matmul(qh, keys[:, kv * H:(kv + 1) * H].T)
+                heads.append(count.matmul(np.exp(scores - scores.max()), values[:, kv * H:(kv + 1) * H]))
+        attended = np.concatenate(heads, axis=1).reshape(batch, N * H)
+        x = x + count.matmul(attended, wo)
+        x = x + count.matmul(count.matmul(x, up) * count.matmul(x, gate), down)
+    count.matmul(x, out)
+    return count.flops, params
+
+
+@pytest.mark.parametrize("shape", [(1, 8, 12, 2, 2, 4, 10, 5, 1), (2, 12, 20, 4, 2, 3, 7, 6, 3),
+                                   (3, 16, 24, 4, 1, 4, 5, 9, 2)])
+def test_step_flops_by_brute_force(shape):
+    L_, D_, F_, N_, K_, H_, V_, S_, batch = shape
+    counted, params = tiny_decode_step_flops(*shape)
+    tiny = Model("tiny", L=L_, D=D_, F=F_, N=N_, K=K_, H=H_, V=V_)
+    device = Accelerator("tiny chip", 1000, 10, 10**12, "test")
+    step = stats.decode(tiny, device, batch, S_)
+    assert step.num_params == params  # the parameter formula against the arrays' sizes
+    assert step.flops == counted
+    assert step.compute_s == sp.Rational(counted, 1000)
+
+
+def test_compute_time_by_hand_llama2_13b_k1():
+    # Llama 2 13B with one KV head, 2768 sequences of 1024 tokens on one H100 SXM.
+    params = 2 * 32000 * 5120 + 3 * 5120 * 13824 * 40 + (2 * 5120 * 40 * 128 + 2 * 5120 * 1 * 128) * 40
+    kv = 2 * 2 * 1024 * 1 * 128 * 40
+    assert (CAPACITY - 2 * params) // kv == 2768
+    flops = 2768 * (2 * params + 4 * 1024 * 40 * 128 * 40)
+    memory_s = sp.Rational(2768 * kv + 2 * params, BANDWIDTH)
+    compute_s = sp.Rational(flops, 989 * 10**12)
+    step = stats.decode(dataclasses.replace(LLAMA2_13B, K=1), H100_SXM, 2768, SEQ)
+    assert (step.latency_s, step.compute_s, step.step_s) == (memory_s, compute_s, compute_s)
+    assert step.bound == "compute"
+    assert step.step_throughput == 2768 / compute_s
+    assert round(float(step.throughput / step.step_throughput), 2) == 2.67  # the memory-only model's optimism
+
+
+@pytest.mark.parametrize("batch", [1, 64])
+def test_lecture_batches_are_memory_limited(batch):
+    step = stats.decode(LLAMA2_13B, H100_SXM, batch, SEQ)
+    flops = batch * (2 * 13_015_449_600 + 4 * 1024 * 40 * 128 * 40)
+    assert step.compute_s == sp.Rational(flops, 989 * 10**12) < step.latency_s
+    assert step.bound == "memory" and step.step_s == step.latency_s and step.step_throughput == step.throughput
+
+
+def test_balance_batch_is_where_the_roofs_cross():
+    shape = dataclasses.replace(LLAMA2_13B, K=1)
+    crossing = stats.balance_batch(shape, H100_SXM, SEQ)
+    below, above = (stats.decode(shape, H100_SXM, b, SEQ) for b in (int(crossing), int(crossing) + 1))
+    assert below.bound == "memory" and above.bound == "compute"
+    assert stats.balance_batch(LLAMA2_13B, H100_SXM, SEQ) == sp.oo  # MHA: compute never catches up
+    assert all(stats.decode(LLAMA2_13B, H100_SXM, b, SEQ).bound == "memory" for b in (1, 64, 10**6))
+
+
+def test_max_batch_table_marks_compute_limited_cells():
+    table = lecture10.max_batch_table()
+    row = [m.K for m in table.models].index(1)
+    column = table.seq_lens.index(1024)
+    assert table.steps[row][column].bound == "compute"
+    assert "compute-limited" in table.to_markdown("en") and "计算受限" in table.to_markdown("zh")
+    assert all(step.bound == "memory" for step in table.steps[0])  # K = 40
+
+
+def test_substitution_is_keyword_only_and_leaves_b_free():
+    with pytest.raises(TypeError):
+        stats.substitution(LLAMA2_13B, H100_SXM, SEQ)  # noqa
+    values = stats.substitution(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=SEQ, chips=2)
+    assert B not in values and values[bandwidth] == 2 * BANDWIDTH

@@ -30,7 +30,10 @@ matplotlib.use("svg")
 import matplotlib.pyplot as plt
 from IPython.display import SVG, Markdown
 
+from derivations.core.i18n import message, notebook_lang, term
 from derivations.stats import decode, max_batch
+
+lang = notebook_lang()  # the language of this notebook's page
 
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "batch-sweep", "figure.figsize": (9, 3.2),
                      "font.size": 9})
@@ -42,7 +45,8 @@ for context in contexts:
     memory_axis.plot(batches, [float(s.memory_bytes) / 1e9 for s in steps], marker=".")
 memory_axis.axhline(float(accelerator.hbm_bytes) / 1e9, color="gray", linestyle="--")
 ridge = float(accelerator.ridge)
-for axis, unit in ((latency_axis, "ms / step"), (throughput_axis, "tokens / s"), (memory_axis, "GB")):
+for axis, unit in ((latency_axis, message("nb_ms_step", lang)), (throughput_axis, message("nb_tokens_s", lang)),
+                   (memory_axis, "GB")):
     axis.set_xlabel("B")
     axis.set_ylabel(unit)
     axis.axvline(ridge, color="gray", linestyle=":")
@@ -60,8 +64,10 @@ SVG(picture.getvalue())
 # ## Where it stops fitting
 
 # %%
-rows = ["| S | largest batch that fits | tokens / s at that batch |", "|---|---|---|"]
+rows = [f"| S | {message('nb_largest', lang)} | {message('nb_tokens_at', lang)} | {message('st_bound', lang)} |",
+        "|---|---|---|---|"]
 for context in contexts:
     largest = max_batch(model, accelerator, context)
-    rows.append(f"| {context} | {largest} | {float(decode(model, accelerator, largest, context).throughput):.0f} |")
+    step = decode(model, accelerator, largest, context)
+    rows.append(f"| {context} | {largest} | {float(step.step_throughput):.0f} | {term(step.bound + '_limited', lang)} |")
 Markdown("\n".join(rows))

@@ -5,7 +5,7 @@
 #
 # ## 带计数器的内存
 #
-# `Counter`扮演HBM的角色：`read`和`write`累加数组的字节数；`matmul`真正做一次矩阵乘法，并为每一项记一次乘法和一次加法。融合内核留在片上的中间结果既不读也不写，这与课上的计数口径完全一致。
+# `Counter`扮演HBM的角色：`read`和`write`累加数组的字节数；`matmul`真正做一次矩阵乘法，并为每一项记一次乘法和一次加法。MLP按课上的口径计数：上投影和门控的输出写回HBM，但逐元素相乘时把它们读回来的字节不计入（[代码页](../lecture-10/code-intensity.md)给出了计入这些读取的结果，极限不变）。注意力像FlashAttention那样把分数留在片上。
 
 # %%
 from dataclasses import dataclass
@@ -15,7 +15,10 @@ import sympy as sp
 from IPython.display import Markdown
 
 from derivations import intensity
+from derivations.core.i18n import message, notebook_lang
 from derivations.symbols import B, D, F, S, T
+
+lang = notebook_lang()  # the language of this notebook's page
 
 
 @dataclass
@@ -56,7 +59,7 @@ def mlp_layer(batch, tokens, d_model, d_hidden):
     w_down = hbm.read(values(d_hidden, d_model))
     up = hbm.write(hbm.matmul(x, w_up))
     gate = hbm.write(hbm.matmul(x, w_gate))
-    hidden = up * np.maximum(gate, 0)  # fused into the down projection's input
+    hidden = up * np.maximum(gate, 0)  # reading up and gate back is not counted, as in the lecture
     hbm.write(hbm.matmul(hidden, w_down))
     return hbm
 
@@ -65,12 +68,13 @@ def compare(counted, derived, sizes):
     rows = []
     for kind in ("flops", "bytes"):
         formula = sp.Integer(getattr(derived, kind).subs(sizes))
-        rows.append(f"| {kind} | {getattr(counted, kind)} | {formula} | {'✓' if formula == getattr(counted, kind) else '✗'} |")
+        label = message(f"nb_{kind}", lang)
+        rows.append(f"| {label} | {getattr(counted, kind)} | {formula} | {'✓' if formula == getattr(counted, kind) else '✗'} |")
         assert formula == getattr(counted, kind), (kind, sizes)
     return rows
 
 
-lines = ["| | counted | formula | |", "|---|---|---|---|"]
+lines = [f"| | {message('nb_counted', lang)} | {message('nb_formula', lang)} | |", "|---|---|---|---|"]
 for b, t, d, f in [(1, 1, 8, 32), (2, 3, 16, 24), (4, 5, 12, 20)]:
     lines += [f"| **$B={b}, T={t}, D={d}, F={f}$** | | | |"]
     lines += compare(mlp_layer(b, t, d, f), intensity.mlp(), {B: b, T: t, D: d, F: f})
@@ -96,7 +100,7 @@ def attention_layer(batch, kv_len, tokens, d_model, group=1, head_dim=2):
     return hbm
 
 
-lines = ["| | counted | formula | |", "|---|---|---|---|"]
+lines = [f"| | {message('nb_counted', lang)} | {message('nb_formula', lang)} | |", "|---|---|---|---|"]
 for b, s, t, d, g in [(1, 4, 4, 8, 1), (2, 6, 1, 8, 1), (3, 5, 2, 16, 2), (2, 7, 1, 16, 4)]:
     lines += [f"| **$B={b}, S={s}, T={t}, D={d}, G={g}$** | | | |"]
     lines += compare(attention_layer(b, s, t, d, g), intensity.attention(group_size=g), {B: b, S: s, T: t, D: d})
@@ -110,5 +114,5 @@ Markdown("\n".join(lines))
 # %%
 from IPython.display import Math
 
-Math(rf"I_{{\text{{MLP}}}} \to {sp.latex(intensity.mlp().limit)}, \qquad "
-     rf"I_{{\text{{attn, generate}}}} = {sp.latex(intensity.attention().generate)}")
+Math(rf"I_{{\mathrm{{MLP}}}} \to {sp.latex(intensity.mlp().limit)}, \qquad "
+     rf"I_{{\mathrm{{attn}}}}\big|_{{T=1}} = {sp.latex(intensity.attention().generate)}")

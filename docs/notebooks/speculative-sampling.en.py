@@ -12,7 +12,10 @@ import numpy as np
 import sympy as sp
 from IPython.display import Markdown
 
+from derivations.core.i18n import message, notebook_lang, term
 from derivations.speculative import alpha, expected_tokens, gamma, speculative_sample
+
+lang = notebook_lang()  # the language of this notebook's page
 
 rng = np.random.default_rng(2025)
 draft = np.array([0.40, 0.25, 0.20, 0.10, 0.05])
@@ -32,9 +35,10 @@ observed = np.bincount(samples, minlength=len(target))
 expected = draws * target
 chi_square = float(((observed - expected) ** 2 / expected).sum())
 assert chi_square < 18.47, chi_square
-rows = ["| token | draft p | target q | observed |", "|---|---|---|---|"]
+rows = [f"| {term('token', lang)} | {message('nb_draft_p', lang)} | {message('nb_target_q', lang)} | "
+        f"{message('observed', lang)} |", "|---|---|---|---|"]
 rows += [f"| {i} | {p:.2f} | {q:.2f} | {o / draws:.4f} |" for i, (p, q, o) in enumerate(zip(draft, target, observed))]
-Markdown("\n".join(rows) + f"\n\nχ² = {chi_square:.2f} (4 degrees of freedom)")
+Markdown("\n".join(rows) + "\n\n" + message("nb_chi_square", lang, value=f"{chi_square:.2f}"))
 
 # %% [markdown]
 # ## Tokens per target call
@@ -54,7 +58,7 @@ def round_length(rng, proposals):
 
 
 acceptance = float(np.minimum(draft, target).sum())
-rows = ["| γ | simulated mean | closed form |", "|---|---|---|"]
+rows = [f"| γ | {message('nb_simulated_mean', lang)} | {message('nb_closed_form', lang)} |", "|---|---|---|"]
 for proposals in (1, 2, 4, 8):
     lengths = [round_length(rng, proposals) for _ in range(4_000)]
     exact = float(expected_tokens().closed_form.subs({alpha: sp.Rational(str(acceptance)), gamma: proposals}))
