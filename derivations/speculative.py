@@ -38,6 +38,19 @@ gamma = define(SPECULATIVE, "gamma", en="draft tokens proposed per call of the t
                zh="每次调用目标模型前草稿模型提出的词元数", positive=True, integer=True)
 cost_ratio = define(SPECULATIVE, "c_draft", latex="c", en="cost of one draft step relative to one target step",
                     zh="草稿模型一步与目标模型一步的成本比")
+# The exactness proofs' letters: probabilities a token gets, and tokens of the vocabulary.
+draft_p = define(SPECULATIVE, "p_draft", latex="p", en="probability the draft model gives a token",
+                 zh="草稿模型给某个词元的概率")
+target_q = define(SPECULATIVE, "q_target", latex="q", en="probability the target model gives a token",
+                  zh="目标模型给某个词元的概率")
+overlap_m = define(SPECULATIVE, "m_overlap", latex="m", en="$m = \\min(p, q)$: probability a token is drafted and kept",
+                   zh="$m = \\min(p, q)$：某个词元被提出且被接受的概率")
+vocabulary = define(SPECULATIVE, "n_vocab", latex="n", en="vocabulary size in the exactness proof",
+                    zh="精确性证明中的词表大小", positive=True, integer=True)
+token = define(SPECULATIVE, "x_token", latex="x", en="a token of the vocabulary", zh="词表中的某个词元",
+               positive=True, integer=True)
+index = define(SPECULATIVE, "i_token", latex="i", en="index running over the vocabulary", zh="遍历词表的下标",
+               positive=True, integer=True)
 
 
 
@@ -76,9 +89,9 @@ def two_token_proof() -> TwoTokenProof:
 
     Examples:
         >>> two_token_proof().output_b
-        1 - q
+        1 - q_target
     """
-    p, q = sp.symbols("p q", positive=True)
+    p, q = draft_p, target_q
     # A is drafted with p and kept with q/p. B (q_B > p_B) is always kept, and the
     # residual max(q - p, 0) has all its mass on B, so every rejection yields B.
     output_a = sp.simplify(p * (q / p))
@@ -120,10 +133,10 @@ def general_proof(vocabulary_for_cases=3) -> GeneralProof:
 
     Examples:
         >>> general_proof().simplified
-        q[x]
+        q_target[x_token]
     """
-    n, i, x = sp.symbols("n i x", positive=True, integer=True)
-    m, q = sp.IndexedBase("m"), sp.IndexedBase("q")
+    n, i, x = vocabulary, index, token
+    m, q = sp.IndexedBase(overlap_m), sp.IndexedBase(target_q)
     accept = sp.Sum(m[i], (i, 1, n))
     residual = sp.Sum(q[i], (i, 1, n)) - accept
     output = m[x] + (1 - accept) * (q[x] - m[x]) / residual

@@ -123,8 +123,7 @@ def test_two_token_proof():
 
 def test_general_proof():
     proof = speculative.general_proof()
-    x = sp.Symbol("x", positive=True, integer=True)
-    assert proof.simplified == sp.IndexedBase("q")[x]
+    assert proof.simplified == sp.IndexedBase(speculative.target_q)[speculative.token]
     # P(reject) and the residual mass are the same number, 1 - sum min(p, q): they cancel.
     assert sp.simplify(proof.residual_total - (1 - proof.accept_total)) == 0
     assert proof.cases_checked == 2**3 - 2  # all sign patterns except all-over and all-under

@@ -69,15 +69,7 @@ def test_derivations_without_arguments_are_found():
     assert len(PUBLISHED) > 20
 
 
-# The speculative proofs' own variables (p, q, the token x) are registered when lecture 10's
-# second pass lands; until then these fail, and strict xfail says so.
-UNREGISTERED_YET = {"derivations.speculative.two_token_proof", "derivations.speculative.general_proof",
-                    "derivations.speculative.lecture_claims"}
-
-
-@pytest.mark.parametrize("name, result", [
-    pytest.param(name, result, marks=pytest.mark.xfail(strict=True)) if name in UNREGISTERED_YET else (name, result)
-    for name, result in PUBLISHED], ids=[name for name, _ in PUBLISHED])
+@pytest.mark.parametrize("name, result", PUBLISHED, ids=[name for name, _ in PUBLISHED])
 def test_every_symbol_a_result_contains_is_registered(name, result):
     stray = set().union(*(unregistered(expression) for expression in _expressions(result)))
     assert not stray, f"{name} contains symbols no topic defined: {stray} (define them with core.symbols.define)"

@@ -68,4 +68,13 @@ def unregistered(expression) -> set[sp.Symbol]:
         >>> unregistered(sp.Symbol("stray") + 1)
         {stray}
     """
-    return {s for s in sp.sympify(expression).free_symbols if s not in REGISTRY}
+    return {s for s in sp.sympify(expression).free_symbols if not _registered(s)}
+
+
+def _registered(symbol) -> bool:
+    """A registered symbol, or an indexed one (`q[x]`) whose base and indices are."""
+    if isinstance(symbol, sp.Indexed):
+        return _registered(symbol.base) and all(not unregistered(index) for index in symbol.indices)
+    if isinstance(symbol, sp.IndexedBase):
+        return symbol.label in REGISTRY
+    return symbol in REGISTRY

@@ -208,8 +208,7 @@ def speculative_claims() -> Claims:
     """Speculative sampling's guarantees, checked against `derivations.speculative`."""
     two, general, tokens = speculative.two_token_proof(), speculative.general_proof(), speculative.expected_tokens()
     alpha, gamma = speculative.alpha, speculative.gamma
-    q = sp.IndexedBase("q")
-    x = sp.Symbol("x", positive=True, integer=True)
+    q, x = sp.IndexedBase(speculative.target_q), speculative.token
     return Claims((
         Claim(("Two tokens: output is $q$", "两个词元：输出服从$q$"), two.output_a, "==", two.q_a, r"P(A)"),
         Claim(("Any vocabulary: output is $q$", "任意词表：输出服从$q$"), general.simplified, "==", q[x], r"P(x)"),
