@@ -103,7 +103,7 @@ def _slug(text: str) -> str:
 
 # ---- drawing --------------------------------------------------------------------------------------
 
-def _fonts() -> list[str]:
+def font_family() -> list[str]:
     """DejaVu Sans, then an installed CJK font: matplotlib measures text with these to lay
     it out. The SVG names only the generic `sans-serif`; no font is embedded."""
     from matplotlib import font_manager
@@ -116,7 +116,7 @@ def _style(salt: str) -> dict:
     return {
         "svg.fonttype": "none",  # text stays <text>
         "svg.hashsalt": salt,  # element ids from a fixed salt: the same SVG on every build
-        "font.family": _fonts(),
+        "font.family": font_family(),
         "font.size": 9.5,
         "axes.titlesize": 10,
         "axes.labelsize": 10,

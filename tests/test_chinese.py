@@ -15,7 +15,8 @@ from test_site import built_page
 # proper names are upper-case or carry digits (FLOP, HBM, bf16, H100, Llama), and these
 # lower-case ones are units, functions or identifiers everywhere.
 ALLOWED = {"exp", "log", "min", "max", "lim", "softmax", "sqrt", "floor", "ceil", "argmin", "argmax",
-           "bytes_per", "int", "tanh", "det", "diag"}
+           "round", "int", "tanh", "det", "diag",
+           "blk"}  # a symbol's subscript (the block size of paged attention, $B_{\mathrm{blk}}$)
 WORD = re.compile(r"(?<![A-Za-z\\])[a-z]{3,}(?![A-Za-z])")
 TEXT_COMMAND = re.compile(r"\\(?:text|textrm|mathrm|operatorname)\{([^{}]*)\}")
 

@@ -26,12 +26,13 @@ import matplotlib.pyplot as plt
 from IPython.display import SVG, Markdown
 
 from derivations.core.i18n import message, notebook_lang, term
+from derivations.figures import font_family
 from derivations.stats import decode, max_batch
 
 lang = notebook_lang()  # the language of this notebook's page
 
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "batch-sweep", "figure.figsize": (9, 3.2),
-                     "font.size": 9})
+                     "font.size": 9, "font.family": font_family()})  # font_family: with a CJK font
 figure, (latency_axis, throughput_axis, memory_axis) = plt.subplots(1, 3, constrained_layout=True)
 for context in contexts:
     steps = [decode(model, accelerator, batch, context) for batch in batches]
