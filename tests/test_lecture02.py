@@ -1,0 +1,72 @@
+"""Lecture 2's presets and claims: the lecture's own numbers, written as arithmetic with their source."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from derivations.catalog.models import Model
+from derivations.lectures import lecture02
+
+
+def test_question_one_as_lectured():
+    # lecture_02.py (both editions): total_flops = 6 * 70e9 * 15e12; flops_per_day = h100 * mfu * 1024 * 86400
+    days = sp.Rational(6 * 70 * 10**9 * 15 * 10**12) / (sp.Rational(1979 * 10**12, 2) * sp.Rational(1, 2) * 1024 * 86400)
+    assert lecture02.napkin_time().days_lectured == days
+    assert lecture02.napkin_time().days_catalog == days * sp.Rational(19790, 19780)
+
+
+def test_question_two_both_editions():
+    claims = lecture02.napkin_memory().claims.items
+    assert claims[0].derived == 80 * 10**9 * 8 / (4 + 4 + (4 + 4))
+    assert claims[1].derived == sp.Rational(80 * 10**9 * 8, 2 + 2 + (4 + 4))
+
+
+def test_errata_hold_and_say_what_was_printed():
+    labels = [claim.label[0] for claim in lecture02.errata().items]
+    assert any("2 weeks" in label for label in labels)
+    assert any("2.3 GB" in label for label in labels)
+    # 2304 MiB = 2304 * 2^20 bytes: neither 2.3e9 bytes nor 2.3 GiB
+    assert 2304 * 2**20 == 2_415_919_104
+
+
+def original_gpt2_weights(m: Model, context: int) -> dict[str, tuple[int, ...]]:
+    """The tensors of Hugging Face's GPT2Model (transformer.* names), built shape by shape."""
+    shapes = {"wte": (m.V, m.D), "wpe": (context, m.D), "ln_f.weight": (m.D,), "ln_f.bias": (m.D,)}
+    for i in range(m.L):
+        shapes |= {f"h.{i}.ln_1.weight": (m.D,), f"h.{i}.ln_1.bias": (m.D,),
+                   f"h.{i}.attn.c_attn.weight": (m.D, 3 * m.D), f"h.{i}.attn.c_attn.bias": (3 * m.D,),
+                   f"h.{i}.attn.c_proj.weight": (m.D, m.D), f"h.{i}.attn.c_proj.bias": (m.D,),
+                   f"h.{i}.ln_2.weight": (m.D,), f"h.{i}.ln_2.bias": (m.D,),
+                   f"h.{i}.mlp.c_fc.weight": (m.D, 4 * m.D), f"h.{i}.mlp.c_fc.bias": (4 * m.D,),
+                   f"h.{i}.mlp.c_proj.weight": (4 * m.D, m.D), f"h.{i}.mlp.c_proj.bias": (m.D,)}
+    return shapes
+
+
+def test_gpt2_original_architecture_counts_every_tensor():
+    for model in lecture02.GPT2_MODELS:
+        total = sum(int(np.prod(shape)) for shape in original_gpt2_weights(model, 1024).values())
+        assert lecture02.gpt2_original_params(model) == total == lecture02.GPT2_PUBLISHED[model]
+
+
+def test_assignment_one_gpt2_xl():
+    # Assignment 1: vocab 50,257, context 1,024, 48 layers, d_model 1,600, 25 heads, d_ff 6,400
+    xl = lecture02.GPT2_XL
+    assert (xl.V, xl.L, xl.D, xl.N, xl.F, xl.N * xl.H) == (50257, 48, 1600, 25, 6400, 1600)
+    params = 2 * 50257 * 1600 + 48 * (4 * 1600 * 1600 + 3 * 1600 * 6400 + 2 * 1600) + 1600
+    assert lecture02.xl_accounting().params == params
+
+
+def test_intensity_examples_as_lectured():
+    rows = {row.key: row.flops / row.bytes for row in lecture02.intensity_examples().rows}
+    n = 1024
+    assert rows["relu"] == sp.Rational(1, 4)
+    assert rows["matmul"] == sp.Rational(n * n * (2 * n - 1), 6 * n * n)
+    assert lecture02.H100_AS_LECTURED.ridge == sp.Rational(1979 * 10**12, 2 * 3350 * 10**9)
+
+
+def test_everything_renders_in_both_languages():
+    for build in (lecture02.napkin_time, lecture02.napkin_memory, lecture02.errata, lecture02.format_claims,
+                  lecture02.intensity_examples, lecture02.gpt2_check, lecture02.transformer_table,
+                  lecture02.share_shift, lecture02.xl_accounting):
+        assert build().to_markdown("en").strip() and build().to_markdown("zh").strip()
