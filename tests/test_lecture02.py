@@ -18,7 +18,7 @@ def test_question_one_as_lectured():
 
 def test_question_two_both_editions():
     claims = lecture02.napkin_memory().claims.items
-    assert claims[0].derived == 80 * 10**9 * 8 / (4 + 4 + (4 + 4))
+    assert claims[0].derived == sp.Rational(80 * 10**9 * 8, 4 + 4 + (4 + 4))
     assert claims[1].derived == sp.Rational(80 * 10**9 * 8, 2 + 2 + (4 + 4))
 
 
