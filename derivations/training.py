@@ -440,15 +440,17 @@ class Accounting(_render.Published):
 
 
 def _components(L, D_, F, Nh, K, H, V, T, B):
+    """Each component's (parameters, forward FLOPs); shapes as in `Model`."""
     tokens = B * T
     proj = 2 * D_ * Nh * H + 2 * D_ * K * H  # Wq, Wo: D×NH; Wk, Wv: D×KH
+    pairs = B * L * Nh * T * T  # (query, key) pairs, causal mask ignored
     return (
-        Component("embedding", V * D_, sp.Integer(0)),  # a lookup, no matmul
+        Component("embedding", V * D_, sp.Integer(0)),  # a lookup
         Component("attn_proj", L * proj, 2 * tokens * L * proj),
-        Component("attn_scores", sp.Integer(0), 2 * B * L * Nh * T * T * H),  # every (query, key) pair
-        Component("attn_values", sp.Integer(0), 2 * B * L * Nh * T * T * H),
+        Component("attn_scores", sp.Integer(0), 2 * pairs * H),  # Q Kᵀ
+        Component("attn_values", sp.Integer(0), 2 * pairs * H),  # P V
         Component("mlp", L * 3 * D_ * F, 2 * tokens * L * 3 * D_ * F),
-        Component("norms", (2 * L + 1) * D_, sp.Integer(0)),  # two per layer and a final one
+        Component("norms", (2 * L + 1) * D_, sp.Integer(0)),
         Component("lm_head", V * D_, 2 * tokens * D_ * V),
     )
 
@@ -510,6 +512,19 @@ def accounting_equations() -> AccountingFormulas:
     return AccountingFormulas(accounting_formulas())
 
 
+def _activations(L, D_, F, Nh, K, H, V, T, B):
+    """Values kept for the backward pass, one tensor per operation (Assignment 1's list)."""
+    per_token_layer = (
+        2 * D_                    # the two RMSNorm outputs
+        + Nh * H + 2 * K * H      # Q, K, V
+        + 2 * Nh * T              # scores and their softmax, per query token
+        + Nh * H + D_             # weighted values, output projection
+        + 4 * F + D_              # W1 and W3 outputs, SiLU, product; W2
+    )
+    per_token = L * per_token_layer + D_ + 2 * V  # final norm; logits, softmax
+    return B * T * per_token
+
+
 def activation_values(model, seq_len, batch=1) -> sp.Expr:
     """Values the backward pass keeps, by Assignment 1's list (one tensor per operation's output).
 
@@ -525,5 +540,55 @@ def activation_values(model, seq_len, batch=1) -> sp.Expr:
     m = _model_named(model)
     T = _positive_int("seq_len", seq_len)
     B = _positive_int("batch", batch)
-    per_layer = 2 * m.D + m.N * m.H + 2 * m.K * m.H + 2 * m.N * T + m.N * m.H + m.D + 4 * m.F + m.D
-    return B * T * (m.L * per_layer + m.D + 2 * m.V)
+    return _activations(m.L, m.D, m.F, m.N, m.K, m.H, m.V, T, B)
+
+
+@_dataclass(frozen=True)
+class ActivationFormula(_render.Published):
+    values: sp.Expr
+
+    def to_markdown(self, lang: str) -> str:
+        per_token = sp.expand(self.values / (B_seqs * T_ctx))
+        quadratic = sp.expand(per_token).coeff(T_ctx)
+        return _render.equations([
+            (r"A / (B T)", sp.collect(per_token, _shape.L)),
+            (r"\partial (A / (B T)) / \partial T", quadratic),
+        ])
+
+
+@derived
+def activation_formula() -> ActivationFormula:
+    """Activation values of a whole model, symbolic: linear in T per token except the scores.
+
+    Examples:
+        >>> sp.expand(activation_formula().values / (B_seqs * T_ctx)).coeff(T_ctx)
+        2*L*N
+    """
+    s = _shape
+    return ActivationFormula(_activations(s.L, s.D, s.F, s.N, s.K, s.H, s.V, T_ctx, B_seqs))
+
+
+@_dataclass(frozen=True)
+class OptimizerTable(_render.Published):
+    def to_markdown(self, lang: str) -> str:
+        header = [_message("tr_optimizer_col", lang), _message("tr_states_col", lang), _message("tr_fp32_col", lang)]
+        rows = [[_message(f"tr_opt_{name}", lang), str(count), _render.math(count * _formats.FP32.bytes)]
+                for name, count in OPTIMIZER_STATES.items()]
+        return _render.table(header, rows)
+
+
+@derived
+def optimizer_table() -> OptimizerTable:
+    """Values of optimizer state per parameter: SGD none, momentum and AdaGrad one, Adam two."""
+    return OptimizerTable()
+
+
+_i18n.register("training", messages={
+    'tr_optimizer_col': ('Optimizer', '优化器'),
+    'tr_states_col': ('State values per parameter', '每参数的状态值个数'),
+    'tr_fp32_col': ('Bytes per parameter in fp32', 'fp32下每参数字节数'),
+    'tr_opt_sgd': ('SGD', 'SGD'),
+    'tr_opt_sgd_momentum': ('SGD with momentum (the running mean of gradients)', '带动量的SGD（梯度的滑动平均）'),
+    'tr_opt_adagrad': ('AdaGrad (sum of squared gradients)', 'AdaGrad（梯度平方和）'),
+    'tr_opt_adam': ('Adam / AdamW (first and second moments)', 'Adam / AdamW（一阶与二阶矩）'),
+})

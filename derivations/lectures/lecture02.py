@@ -378,3 +378,203 @@ def share_shift(short: int = 1024, long: int = 16384) -> ShareShift:
 def xl_accounting(seq_len: int = 1024) -> training.Accounting:
     """GPT-2 XL (Assignment 1 architecture) by component at `seq_len`."""
     return training.accounting(GPT2_XL, seq_len)
+
+
+# ---------------------------------------------------------------- worked questions (answers)
+
+
+@dataclass(frozen=True)
+class Answer(render.Published):
+    """A collapsed answer: paragraphs written side by side in both languages, numbers derived."""
+
+    paragraphs: tuple[tuple[str, str], ...]
+
+    def to_markdown(self, lang: str) -> str:
+        body = "\n\n".join(pair(en, zh, lang) for en, zh in self.paragraphs)
+        indented = "\n".join(f"    {line}" if line else "" for line in body.splitlines())
+        return f'\n??? note "{message("fmt_answer", lang)}"\n\n{indented}\n'
+
+
+def _m(value, digits: int = 4) -> str:
+    """Inline math for an exact number: integers grouped, others as decimals."""
+    value = sp.sympify(value)
+    if value.is_infinite:
+        return r"$\infty$"
+    if value.is_Integer and abs(value) < 10**15:
+        return f"${render.integer(value)}$"
+    return f"${render.decimal(value, digits)}$"
+
+
+@derived
+def answer(key: str) -> Answer:
+    """The answer to one worked question; `key` names it (see ANSWERS).
+
+    Examples:
+        >>> "65504" in answer("fmt-overflow").to_markdown("en").replace("{,}", "")
+        True
+        >>> answer("nope")
+        Traceback (most recent call last):
+        ...
+        ValueError: key must be one of fmt-overflow, fmt-accumulate, fmt-flush, fmt-fp8, fmt-weights, flops-matmul, flops-two-layer, flops-llama, flops-hfu, flops-matvec, mem-one-chip, mem-70b, mem-activations, mem-accumulation; got 'nope'
+    """
+    if key not in ANSWERS:
+        raise ValueError(f"key must be one of {', '.join(ANSWERS)}; got {key!r}")
+    return Answer(ANSWERS[key]())
+
+
+def _fmt_overflow():
+    f = formats.FP16
+    below, at = f.round(65519), f.round(65520)
+    return ((f"The spacing of fp16 just below its largest value is {_m(f.spacing(f.max))}, so the representable "
+             f"neighbours of 65520 are {_m(f.max)} and the next step up, {_m(f.max + f.spacing(f.max))}, which is "
+             f"already past the largest finite value. 65520 is exactly halfway; ties go to the even mantissa, "
+             f"the upper one, so it overflows: 65519 rounds to {_m(below)}, 65520 to {_m(at)}.",
+             f"fp16在最大值附近的间距是{_m(f.spacing(f.max))}，所以65520两侧可表示的值是{_m(f.max)}和再往上一格的"
+             f"{_m(f.max + f.spacing(f.max))}，后者已超出最大有限值。65520恰在正中间，平局取偶数尾数，也就是上面那个，"
+             f"于是上溢：65519舍入为{_m(below)}，65520舍入为{_m(at)}。"),)
+
+
+def _fmt_accumulate():
+    f = formats.BF16
+    return ((f"At 256 the spacing of bf16 is {_m(f.spacing(256))}, so 256 + 1 = 257 lies halfway between 256 "
+             f"and 258 and rounds to the even mantissa: {_m(f.round(257))}. A running sum kept in bf16 stops "
+             f"growing once it reaches 256 if it adds ones; in fp32 the spacing at 256 is "
+             f"{_m(formats.FP32.spacing(256))}, which is why sums and optimizer state stay in fp32.",
+             f"bf16在256处的间距是{_m(f.spacing(256))}，所以256 + 1 = 257正好落在256与258中间，按平局取偶舍入为"
+             f"{_m(f.round(257))}。用bf16保存的累加和，每次加1，到256就不再增长；fp32在256处的间距是"
+             f"{_m(formats.FP32.spacing(256))}，这就是求和与优化器状态要留在fp32的原因。"),)
+
+
+def _fmt_flush():
+    f = formats.FP16
+    half = f.min_subnormal / 2
+    return ((f"The smallest fp16 subnormal is {_m(f.min_subnormal)} (that is $2^{{-24}}$); anything at or below "
+             f"half of it, {_m(half)}, rounds to 0 (the tie at exactly half goes to the even pattern, 0). "
+             f"$10^{{-8}}$ is below that threshold, so it becomes {_m(f.round(sp.Rational(1, 10**8)))}; "
+             f"in bf16 the smallest normal value is {_m(formats.BF16.min_normal)}, far below $10^{{-8}}$.",
+             f"fp16最小的次正规数是{_m(f.min_subnormal)}（即$2^{{-24}}$）；不超过它一半（{_m(half)}）的数都舍入为0"
+             f"（恰好一半时平局取偶，得0）。$10^{{-8}}$低于这个阈值，于是变成{_m(f.round(sp.Rational(1, 10**8)))}；"
+             f"而bf16的最小正规数是{_m(formats.BF16.min_normal)}，远小于$10^{{-8}}$。"),)
+
+
+def _fmt_fp8():
+    a, b = formats.FP8_E4M3, formats.FP8_E5M2
+    return ((f"E4M3 has machine epsilon {_m(a.eps)} and reaches {_m(a.max)}; E5M2 has {_m(b.eps)} and reaches "
+             f"{_m(b.max)}. One more exponent bit buys a range {_m(b.max / a.max)} times larger at half the "
+             f"precision: the usual split is E4M3 for weights and activations (precision) and E5M2 for "
+             f"gradients (range).",
+             f"E4M3的机器精度是{_m(a.eps)}，最大值{_m(a.max)}；E5M2的机器精度是{_m(b.eps)}，最大值{_m(b.max)}。"
+             f"多一位指数，范围扩大到{_m(b.max / a.max)}倍，精度减半。常见分工是：权重和激活值用E4M3（要精度），"
+             f"梯度用E5M2（要范围）。"),)
+
+
+def _fmt_weights():
+    n = LLAMA3_8B.published_params
+    rows_en = "; ".join(f"{f.name}: {_m(n * f.bytes / 10**9, 4)} GB" for f in
+                        (formats.FP32, formats.BF16, formats.FP8_E4M3))
+    rows_zh = "；".join(f"{f.name}：{_m(n * f.bytes / 10**9, 4)} GB" for f in
+                       (formats.FP32, formats.BF16, formats.FP8_E4M3))
+    return ((f"Llama 3 8B has {_m(n)} parameters. Weights alone: {rows_en}.",
+             f"Llama 3 8B有{_m(n)}个参数。仅权重就要：{rows_zh}。"),)
+
+
+def _flops_matmul():
+    m, n, p = 4096, 8192, 28672
+    flops = training.matmul_flops(m, n, p)
+    seconds = flops / H100_SXM.flops_per_s
+    return ((f"$2 m n p$ = {_m(flops)} FLOPs. At the H100 SXM's dense bf16 peak that is at least "
+             f"{_m(seconds * 1000, 3)} ms: FLOPs count work, FLOP/s measure the chip.",
+             f"$2 m n p$ = {_m(flops)} FLOPs。按H100 SXM的稠密bf16峰值，至少需要{_m(seconds * 1000, 3)}毫秒："
+             f"FLOPs衡量工作量，FLOP/s衡量芯片的速度。"),)
+
+
+def _flops_two_layer():
+    B, D = 1024, 256  # the 2026 edition's gradients_flops example
+    forward = 2 * training.matmul_flops(B, D, D)
+    backward = 2 * (training.matmul_flops(D, B, D) + training.matmul_flops(B, D, D))
+    return ((f"Forward: two products of $B \\times D$ by $D \\times D$, {_m(forward)} FLOPs. Backward: for each "
+             f"layer one product for the weight gradient and one for the input gradient, {_m(backward)} FLOPs, "
+             f"{_m(sp.Rational(backward, forward))} times the forward. Per parameter per example: "
+             f"{_m(sp.Rational(forward + backward, B * 2 * D * D))}. (The first layer's input gradient is not "
+             f"needed, so a careful implementation skips {_m(training.matmul_flops(B, D, D))} of them.)",
+             f"前向：两次$B \\times D$乘$D \\times D$，共{_m(forward)} FLOPs。反向：每层一次乘法求权重梯度、一次求输入梯度，"
+             f"共{_m(backward)} FLOPs，是前向的{_m(sp.Rational(backward, forward))}倍。折合每个参数每个样本"
+             f"{_m(sp.Rational(forward + backward, B * 2 * D * D))} FLOPs。（第一层对输入的梯度用不上，"
+             f"仔细的实现可省下其中{_m(training.matmul_flops(B, D, D))}。）"),)
+
+
+def _flops_llama():
+    n, tokens = LLAMA3_8B.published_params, 15 * 10**12
+    flops = training.train_flops(n, tokens)
+    days = training.days(flops, H100_SXM, 1024, sp.Rational(2, 5))
+    return ((f"$6 N D$ = {_m(flops)} FLOPs; on 1024 H100 SXM at MFU 0.4 that is {_m(days, 3)} days.",
+             f"$6 N D$ = {_m(flops)} FLOPs；在1024张H100 SXM上、MFU为0.4时需要{_m(days, 3)}天。"),)
+
+
+def _flops_hfu():
+    ratio = training.utilisation("full").hfu / training.utilisation("full").mfu
+    return ((f"Full recomputation runs each forward twice: the chips execute "
+             f"{_m(training.hardware_flops_per_param_token('full'))} FLOPs per parameter per token for 6 useful "
+             f"ones, so HFU = {_m(ratio)} × MFU = {_m(ratio * sp.Rational(45, 100))}.",
+             f"完全重计算让每次前向执行两遍：芯片每参数每词元执行"
+             f"{_m(training.hardware_flops_per_param_token('full'))}次FLOP，其中有效的是6次，所以HFU = "
+             f"{_m(ratio)} × MFU = {_m(ratio * sp.Rational(45, 100))}。"),)
+
+
+def _flops_matvec():
+    row = next(r for r in intensity_examples().rows if r.key == "matvec")
+    value = row.flops / row.bytes
+    return ((f"Intensity {_m(value)} FLOP/byte against the accelerator's {_m(H100_AS_LECTURED.ridge)}: MFU can be at "
+             f"most {_m(training.mfu_bound(value, H100_AS_LECTURED), 3)}. This is decoding's problem (lecture 10).",
+             f"算术强度为{_m(value)} FLOP/字节，而加速器的是{_m(H100_AS_LECTURED.ridge)}：MFU至多"
+             f"{_m(training.mfu_bound(value, H100_AS_LECTURED), 3)}。这正是解码的难题（第10讲）。"),)
+
+
+def _mem_one_chip():
+    parts_en = "; ".join(f"{r.bytes_per_param} B/param: {_m(training.largest_model(H100_SXM.hbm_bytes, r), 3)}"
+                         for r in training.RECIPES)
+    parts_zh = "；".join(f"每参数{r.bytes_per_param}字节：{_m(training.largest_model(H100_SXM.hbm_bytes, r), 3)}"
+                         for r in training.RECIPES)
+    return ((f"80 GB divided by the bytes per parameter of each recipe: {parts_en} parameters, before any "
+             f"activations.",
+             f"80 GB除以各方案的每参数字节数：{parts_zh}个参数，这还没算激活值。"),)
+
+
+def _mem_70b():
+    n = LLAMA2_70B.published_params
+    total = n * training.MIXED_MASTER.bytes_per_param
+    chips = sp.ceiling(total / H100_SXM.hbm_bytes)
+    return ((f"{_m(n)} × {training.MIXED_MASTER.bytes_per_param} bytes = {_m(total / 10**9)} GB, so at least "
+             f"{_m(chips)} H100s of 80 GB just for weights, gradients and optimizer state, and only if they are "
+             f"sharded across the chips (ZeRO, lecture 7).",
+             f"{_m(n)} × {training.MIXED_MASTER.bytes_per_param}字节 = {_m(total / 10**9)} GB，所以仅权重、梯度和优化器状态"
+             f"就至少需要{_m(chips)}张80 GB的H100，而且前提是把它们切分到各张卡上（ZeRO，第7讲）。"),)
+
+
+def _mem_activations():
+    short, long = (training.activation_values(GPT2_XL, t) * formats.BF16.bytes / 10**9 for t in CONTEXTS)
+    return ((f"GPT-2 XL, one sequence, bf16: {_m(short, 3)} GB at $T = {CONTEXTS[0]}$ and {_m(long, 3)} GB at "
+             f"$T = {CONTEXTS[1]}$, {_m(long / short, 3)} times more for 16 times the tokens: the attention "
+             f"scores and their softmax grow with $T^2$.",
+             f"GPT-2 XL，单条序列，bf16：$T = {CONTEXTS[0]}$时{_m(short, 3)} GB，$T = {CONTEXTS[1]}$时{_m(long, 3)} GB。"
+             f"词元数增加到16倍，激活值却增加到{_m(long / short, 3)}倍：注意力分数及其softmax随$T^2$增长。"),)
+
+
+def _mem_accumulation():
+    B, D, L = 64, 1024, 16  # the 2026 edition's gradient_accumulation example
+    full = 2 * B * D * L
+    micro = 2 * (B // 4) * D * L
+    return ((f"$2 B D L$ = {_m(full)} bytes at $B = {B}$; with micro-batches of {B // 4}, {_m(micro)} bytes, "
+             f"at the price of 4 forward-backward passes per update (the same FLOPs, less parallel work).",
+             f"$B = {B}$时$2 B D L$ = {_m(full)}字节；改用大小为{B // 4}的微批次后为{_m(micro)}字节，代价是每次更新要做"
+             f"4次前向加反向（FLOPs不变，但每次的并行工作量变少）。"),)
+
+
+ANSWERS = {
+    "fmt-overflow": _fmt_overflow, "fmt-accumulate": _fmt_accumulate, "fmt-flush": _fmt_flush,
+    "fmt-fp8": _fmt_fp8, "fmt-weights": _fmt_weights,
+    "flops-matmul": _flops_matmul, "flops-two-layer": _flops_two_layer, "flops-llama": _flops_llama,
+    "flops-hfu": _flops_hfu, "flops-matvec": _flops_matvec,
+    "mem-one-chip": _mem_one_chip, "mem-70b": _mem_70b, "mem-activations": _mem_activations,
+    "mem-accumulation": _mem_accumulation,
+}
