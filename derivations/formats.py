@@ -53,6 +53,7 @@ i18n.register("formats", terms={
     'fmt_dynamic_range': ('Dynamic range', '动态范围'),
     'fmt_round_to_nearest_even': ('Round to nearest, ties to even', '就近舍入，平局取偶'),
 }, messages={
+    'topic_formats': ('Number formats', '数值格式'),
     'fmt_bits': ('Bits', '位数'),
     'fmt_layout': ('Sign · exponent · mantissa', '符号·指数·尾数'),
     'fmt_specials': ('Infinity / NaN', '无穷大／NaN'),

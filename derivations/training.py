@@ -339,14 +339,16 @@ def recipe(name: str | Recipe) -> Recipe:
     return lookup("recipe", name, {k: v for k, v in globals().items() if k.isupper()}, Recipe)
 
 
-def largest_model(memory_bytes, recipe_used: Recipe | str) -> sp.Rational:
-    """Parameters whose weights, gradients and optimizer state fill `memory_bytes` (no activations).
+def largest_model(memory_bytes, recipe_used: Recipe | str | int) -> sp.Rational:
+    """Parameters whose weights, gradients and optimizer state fill `memory_bytes` (no activations);
+    `recipe_used` is a recipe or a number of bytes per parameter.
 
     Examples:
         >>> largest_model(8 * 80 * 10**9, FP32_ADAM)
         40000000000
     """
-    return positive("memory_bytes", memory_bytes) / recipe(recipe_used).bytes_per_param
+    per_param = recipe_used if isinstance(recipe_used, (int, sp.Integer)) else recipe(recipe_used).bytes_per_param
+    return positive("memory_bytes", memory_bytes) / positive("bytes_per_param", per_param)
 
 
 @_dataclass(frozen=True)

@@ -107,6 +107,19 @@ def gpt2_original_params(model: Model, context: int = GPT2_CONTEXT) -> int:
 # ---------------------------------------------------------------- napkin questions
 
 
+def napkin_days(peak) -> sp.Expr:
+    """Question 1 the lecture's way: total FLOPs over FLOPs per day."""
+    total_flops = training.train_flops(Q1_PARAMS, Q1_TOKENS)
+    seconds_per_day = 60 * 60 * 24
+    flops_per_day = peak * Q1_MFU * Q1_CHIPS * seconds_per_day
+    return total_flops / flops_per_day
+
+
+def napkin_params(bytes_per_param) -> sp.Expr:
+    """Question 2: the HBM of 8 H100s over bytes per parameter."""
+    return sp.Integer(Q2_CHIPS * Q2_HBM_BYTES) / bytes_per_param
+
+
 @dataclass(frozen=True)
 class NapkinTime(render.Published):
     flops: sp.Expr
@@ -144,6 +157,10 @@ def napkin_time() -> NapkinTime:
               r"\pi_{\mathrm{catalog}}"),
         Claim(("the catalog's constant adds under 0.06 % to the days", "目录常数使天数增加不到0.06%"),
               catalog / lectured - 1, "<", sp.Rational(6, 10000), r"t_{989}/t_{989.5} - 1"),
+        Claim(("the lecture's arithmetic = training.days (as lectured)", "课上的算法 = training.days（课上常数）"),
+              napkin_days(H100_PEAK_AS_LECTURED), "==", lectured, r"t_{989.5}"),
+        Claim(("the lecture's arithmetic = training.days (catalog)", "课上的算法 = training.days（目录常数）"),
+              napkin_days(H100_SXM.flops_per_s), "==", catalog, r"t_{989}"),
         Claim(("about 144 days either way", "两种常数下都约为144天"), sp.Abs(catalog - 144), "<", sp.Rational(1, 10),
               r"\lvert t_{989} - 144 \rvert"),
     ))
@@ -178,9 +195,11 @@ def napkin_memory() -> NapkinMemory:
     memory = Q2_CHIPS * Q2_HBM_BYTES
     claims = Claims((
         Claim(("2025: (80e9 · 8) / (4 + 4 + (4 + 4))", "2025版：(80e9 · 8) / (4 + 4 + (4 + 4))"),
-              training.largest_model(memory, training.FP32_ADAM), "==", 40 * 10**9, "N_{2025}"),
+              napkin_params(4 + 4 + (4 + 4)), "==", training.largest_model(memory, training.FP32_ADAM),
+              "N_{2025}"),
         Claim(("2026: (80e9 · 8) / (2 + 2 + (4 + 4))", "2026版：(80e9 · 8) / (2 + 2 + (4 + 4))"),
-              training.largest_model(memory, training.LECTURE_2026), "==", sp.Rational(160, 3) * 10**9, "N_{2026}"),
+              napkin_params(2 + 2 + (4 + 4)), "==", training.largest_model(memory, training.LECTURE_2026),
+              "N_{2026}"),
         Claim(("2025's caveat: bf16 copies plus an fp32 master save nothing", "2025版的附注：bf16副本加fp32主权重并不省内存"),
               training.MIXED_MASTER.bytes_per_param, "==", training.FP32_ADAM.bytes_per_param, "b_{\\mathrm{mixed}}"),
     ))
@@ -531,10 +550,9 @@ def _flops_matvec():
 
 
 def _mem_one_chip():
-    parts_en = "; ".join(f"{r.bytes_per_param} B/param: {_m(training.largest_model(H100_SXM.hbm_bytes, r), 3)}"
-                         for r in training.RECIPES)
-    parts_zh = "；".join(f"每参数{r.bytes_per_param}字节：{_m(training.largest_model(H100_SXM.hbm_bytes, r), 3)}"
-                         for r in training.RECIPES)
+    sizes = sorted({r.bytes_per_param for r in training.RECIPES})
+    parts_en = "; ".join(f"{b} B/param: {_m(training.largest_model(H100_SXM.hbm_bytes, b), 3)}" for b in sizes)
+    parts_zh = "；".join(f"每参数{b}字节：{_m(training.largest_model(H100_SXM.hbm_bytes, b), 3)}" for b in sizes)
     return ((f"80 GB divided by the bytes per parameter of each recipe: {parts_en} parameters, before any "
              f"activations.",
              f"80 GB除以各方案的每参数字节数：{parts_zh}个参数，这还没算激活值。"),)
