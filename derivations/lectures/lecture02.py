@@ -596,3 +596,119 @@ ANSWERS = {
     "mem-one-chip": _mem_one_chip, "mem-70b": _mem_70b, "mem-activations": _mem_activations,
     "mem-accumulation": _mem_accumulation,
 }
+
+
+# ---------------------------------------------------------------- gradients and the optimizer
+
+i18n.register("lecture02", messages={
+    'l02_quantity': ('Quantity', '量'),
+    'l02_value': ('Value', '值'),
+    'l02_params': ('Parameters', '参数量'),
+    'l02_activations': ('Activations (values)', '激活值（个数）'),
+    'l02_fwd': ('Forward FLOPs', '前向FLOPs'),
+    'l02_bwd': ('Backward FLOPs (as lectured)', '反向FLOPs（按课上算法）'),
+    'l02_bwd_needed': ('Backward FLOPs without the input gradient', '不求输入梯度时的反向FLOPs'),
+    'l02_memory': ('Memory of a step (bytes)', '一步的内存（字节）'),
+    'l02_step': ('FLOPs of a step, 6 · B · P', '一步的FLOPs，6 · B · P'),
+})
+
+
+def two_layer_flops(B, D, K):
+    """x (B×D) → w1 (D×D) → w2 (D×K): FLOPs of each product,
+    forward and backward, as the 2025 lecture counts them."""
+    forward = training.matmul_flops(B, D, D) + training.matmul_flops(B, D, K)
+    w2_grad = training.matmul_flops(D, B, K)   # h1ᵀ · h2.grad
+    h1_grad = training.matmul_flops(B, K, D)   # h2.grad · w2ᵀ
+    w1_grad = training.matmul_flops(D, B, D)   # xᵀ · h1.grad
+    x_grad = training.matmul_flops(B, D, D)    # h1.grad · w1ᵀ, unused
+    backward = w2_grad + h1_grad + w1_grad + x_grad
+    return forward, backward, backward - x_grad
+
+
+def step_memory(B, D, L, weight_bytes, state_bytes, states=1):
+    """Bytes of the deep linear model's training step: parameters,
+    gradients, optimizer state and activations (one B×D per layer)."""
+    params = D * D * L
+    return {
+        "params": weight_bytes * params,
+        "grads": weight_bytes * params,
+        "state": state_bytes * states * params,
+        "activations": weight_bytes * B * D * L,
+    }
+
+
+@dataclass(frozen=True)
+class GradientExample(render.Published):
+    rows: tuple[tuple[str, sp.Expr], ...]
+    claims: Claims
+
+    def to_markdown(self, lang: str) -> str:
+        header = [message("l02_quantity", lang), message("l02_value", lang)]
+        body = [[" · ".join(message(k, lang) for k in keys.split()), f"${render.integer(v)}$"]
+                for keys, v in self.rows]
+        return render.table(header, body) + self.claims.to_markdown(lang)
+
+
+@derived
+def gradients_2025() -> GradientExample:
+    """The 2025 lecture's two-layer model on the GPU sizes, and its FLOP counts.
+
+    Examples:
+        >>> f, b, needed = two_layer_flops(16384, 32768, 8192)
+        >>> b == 2 * f, needed < b
+        (True, True)
+    """
+    B, D, K = 16384, 32768, 8192  # if torch.cuda.is_available()
+    forward, backward, needed = two_layer_flops(B, D, K)
+    claims = Claims((
+        Claim(("forward: (2·B·D·D) + (2·B·D·K)", "前向：(2·B·D·D) + (2·B·D·K)"), forward, "==",
+              2 * B * D * D + 2 * B * D * K, r"C_{\mathrm{fwd}}"),
+        Claim(("backward: 2·B·D·K + 2·B·D·K + (2 + 2)·B·D·D", "反向：2·B·D·K + 2·B·D·K + (2 + 2)·B·D·D"),
+              backward, "==", 2 * B * D * K + 2 * B * D * K + (2 + 2) * B * D * D, r"C_{\mathrm{bwd}}"),
+        Claim(("backward = 2 × forward", "反向 = 2 × 前向"), backward / forward, "==", 2,
+              r"C_{\mathrm{bwd}} / C_{\mathrm{fwd}}"),
+        Claim(("x.grad is counted but not needed", "x.grad被计入，但其实用不上"), needed, "<", backward,
+              r"C_{\mathrm{bwd}}^{\mathrm{needed}}"),
+    ))
+    rows = (("l02_params", sp.Integer(D * D + D * K)), ("l02_fwd", forward), ("l02_bwd", backward),
+            ("l02_bwd_needed", needed))
+    return GradientExample(rows, claims)
+
+
+@derived
+def optimizer_examples() -> GradientExample:
+    """The optimizer sections of both editions: memory and FLOPs of one step of a tiny model.
+
+    Examples:
+        >>> optimizer_examples().claims.items[0].derived
+        496
+    """
+    # 2025: Cruncher(dim=4, num_layers=2) has D·D·2 + D parameters (the final D→1 head); all fp32
+    B, D, layers = 2, 4, 2
+    params_2025 = D * D * layers + D
+    activations_2025 = B * D * layers
+    memory_2025 = 4 * (params_2025 + activations_2025 + params_2025 + params_2025)
+    # 2026: DeepNetwork(dim=4, num_layers=3), D·D·L parameters; bf16 weights, fp32 AdaGrad state
+    B6, D6, L6 = 2, 4, 3
+    bf16, fp32 = formats.BF16.bytes, formats.FP32.bytes
+    memory_2026 = sum(step_memory(B6, D6, L6, bf16, fp32).values())
+    claims = Claims((
+        Claim(("2025: 4 · (36 + 16 + 36 + 36) bytes", "2025版：4 · (36 + 16 + 36 + 36)字节"), memory_2025, "==",
+              4 * (36 + 16 + 36 + 36), r"M_{2025}"),
+        Claim(("2025: 6 · B · P FLOPs per step", "2025版：每步6 · B · P FLOPs"),
+              training.train_flops(params_2025, B), "==", 6 * 2 * 36, r"C_{2025}"),
+        Claim(("2026: 2·48 + 2·48 + 4·48 + 2·(2·4·3) bytes", "2026版：2·48 + 2·48 + 4·48 + 2·(2·4·3)字节"),
+              memory_2026, "==", 2 * 48 + 2 * 48 + 4 * 48 + 2 * (2 * 4 * 3), r"M_{2026}"),
+        Claim(("2026: 6 · B · P FLOPs per step", "2026版：每步6 · B · P FLOPs"),
+              training.train_flops(D6 * D6 * L6, B6), "==", 6 * 2 * 48, r"C_{2026}"),
+        Claim(("2026: gradient accumulation, 4 micro-batches of 16", "2026版：梯度累积，4个大小为16的微批次"),
+              step_memory(16, 1024, 16, bf16, fp32)["activations"] * 4, "==",
+              step_memory(64, 1024, 16, bf16, fp32)["activations"], r"4 \cdot M_{\mathrm{act}}(16)"),
+    ))
+    rows = (("l02_2025 l02_params", sp.Integer(params_2025)),
+            ("l02_2025 l02_activations", sp.Integer(activations_2025)),
+            ("l02_2025 l02_memory", sp.Integer(memory_2025)),
+            ("l02_2026 l02_params", sp.Integer(D6 * D6 * L6)),
+            ("l02_2026 l02_activations", sp.Integer(B6 * D6 * L6)),
+            ("l02_2026 l02_memory", sp.Integer(memory_2026)))
+    return GradientExample(rows, claims)
