@@ -70,3 +70,22 @@ def test_everything_renders_in_both_languages():
                   lecture02.intensity_examples, lecture02.gpt2_check, lecture02.transformer_table,
                   lecture02.share_shift, lecture02.xl_accounting):
         assert build().to_markdown("en").strip() and build().to_markdown("zh").strip()
+
+
+def test_share_figure_plots_the_hand_counted_shares():
+    import xml.etree.ElementTree as ET
+
+    # GPT-2 XL (Assignment 1), T = 1024: forward FLOPs per sequence written out by hand
+    L, D, F, V, T = 48, 1600, 6400, 50257, 1024
+    projections, attention = 2 * T * L * 4 * D * D, 2 * 2 * L * T * T * D
+    mlp, head = 2 * T * L * 3 * D * F, 2 * T * D * V
+    total = projections + attention + mlp + head
+    row = next(r for r in lecture02.share_figure().rows if r[0] == "GPT-2 XL" and r[1] == 1024)
+    expected = [100 * x / total for x in (projections, attention, mlp, head)]
+    assert all(abs(a - b) < 1e-9 for a, b in zip(row[2], expected))
+    for lang, word in (("en", "MLP"), ("zh", "注意力投影")):
+        html = lecture02.share_figure().to_markdown(lang)
+        root = ET.fromstring(html)
+        texts = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+        assert word in texts
+        assert "<figcaption>" in html and "flop-shares" in html

@@ -712,3 +712,77 @@ def optimizer_examples() -> GradientExample:
             ("l02_2026 l02_activations", sp.Integer(B6 * D6 * L6)),
             ("l02_2026 l02_memory", sp.Integer(memory_2026)))
     return GradientExample(rows, claims)
+
+
+# ---------------------------------------------------------------- figure: where the FLOPs go
+
+i18n.register("lecture02", messages={
+    'l02_fig_axis': ('Share of forward FLOPs (%)', '占前向FLOPs的比例（%）'),
+    'l02_fig_title': ('Forward FLOPs by component, at T = {short} and T = {long}',
+                      '各组件的前向FLOPs占比（T = {short}与T = {long}）'),
+    'l02_fig_caption': ('Share of each kind of matmul in the forward FLOPs of one sequence, for every model at '
+                        'T = {short} (upper bar) and T = {long} (lower bar). The T² terms of attention grow '
+                        'with the context; the MLP dominates at short contexts.',
+                        '单条序列前向FLOPs中各类矩阵乘法的占比，每个模型上面一条为T = {short}，下面一条为T = {long}。'
+                        '注意力的T²项随上下文增长；上下文较短时MLP占主导。'),
+    'l02_fig_desc': ('Stacked horizontal bars, two per model. {rows}', '堆叠横条图，每个模型两条。{rows}'),
+    'l02_fig_row': ('{model} at T = {seq_len}: {shares}', '{model}，T = {seq_len}：{shares}'),
+    'l02_fig_sep': ('; ', '；'),
+    'l02_fig_share': ('{label} {value} %', '{label}{value}%'),
+})
+
+_SHARE_GROUPS = (("l02_share_attn_proj", ("attn_proj",)), ("l02_share_attn_tt", ("attn_scores", "attn_values")),
+                 ("l02_share_mlp", ("mlp",)), ("l02_share_lm_head", ("lm_head",)))
+
+
+@dataclass(frozen=True)
+class ShareFigure(render.Published):
+    short: int
+    long: int
+    rows: tuple[tuple[str, int, tuple[float, ...]], ...]  # (model, T, percentages per group)
+
+    def to_markdown(self, lang: str) -> str:
+        from ..figures import COLORS, _html  # private helpers of the lecture-10 figures, reused
+
+        def draw(axes, lang):
+            labels = [f"{name} · T = {t}" for name, t, _ in self.rows]
+            y = list(range(len(self.rows)))[::-1]
+            left = [0.0] * len(self.rows)
+            for index, (key, _) in enumerate(_SHARE_GROUPS):
+                widths = [shares[index] for _, _, shares in self.rows]
+                axes.barh(y, widths, left=left, color=COLORS[index], height=0.7, label=message(key, lang))
+                left = [a + b for a, b in zip(left, widths)]
+            axes.set_yticks(y, labels)
+            axes.set_xlim(0, 100)
+            axes.set_xlabel(message("l02_fig_axis", lang))
+            axes.figure.subplots_adjust(left=0.25, top=0.88)  # room for the model names and the legend
+            axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, columnspacing=6)
+            axes.grid(axis="y", visible=False)
+
+        sep = message("l02_fig_sep", lang)
+        rows = sep.join(message("l02_fig_row", lang, model=name, seq_len=t, shares=", ".join(
+            message("l02_fig_share", lang, label=message(key, lang), value=f"{share:.3g}")
+            for (key, _), share in zip(_SHARE_GROUPS, shares))) for name, t, shares in self.rows)
+        return _html(draw, key="flop-shares", lang=lang, height_in=6.2,
+                     title=message("l02_fig_title", lang, short=self.short, long=self.long),
+                     desc=message("l02_fig_desc", lang, rows=rows),
+                     caption=message("l02_fig_caption", lang, short=self.short, long=self.long))
+
+
+@derived
+def share_figure(short: int = 1024, long: int = 16384) -> ShareFigure:
+    """Component shares of forward FLOPs for every accounting model at two contexts.
+
+    Examples:
+        >>> rows = share_figure().rows
+        >>> all(abs(sum(shares) - 100) < 1e-9 for _, _, shares in rows)
+        True
+    """
+    rows = []
+    for model in ACCOUNTING_MODELS:
+        for T in (short, long):
+            a = training.accounting(model, T)
+            shares = tuple(float(100 * sum(a.component(k).forward_flops for k in keys) / a.forward_flops)
+                           for _, keys in _SHARE_GROUPS)
+            rows.append((model.name, T, shares))
+    return ShareFigure(short, long, tuple(rows))
