@@ -786,3 +786,40 @@ def share_figure(short: int = 1024, long: int = 16384) -> ShareFigure:
                            for _, keys in _SHARE_GROUPS)
             rows.append((model.name, T, shares))
     return ShareFigure(short, long, tuple(rows))
+
+
+# ---------------------------------------------------------------- the notebook's measured table
+
+i18n.register("lecture02", messages={
+    'l02_nb_dtype': ('Type', '类型'),
+    'l02_nb_shape': ('m × n × p', 'm × n × p'),
+    'l02_nb_flops': ('FLOPs (2mnp, exact)', 'FLOPs（2mnp，精确）'),
+    'l02_nb_seconds': ('Measured seconds (best of {repeats})', '实测秒数（{repeats}次取最快）'),
+    'l02_nb_rate': ('Achieved FLOP/s', '实际FLOP/s'),
+    'l02_nb_share': ('Fraction of an H100 SXM peak ({peak})', '相当于H100 SXM峰值（{peak}）的比例'),
+    'l02_nb_label': ('Measured on the machine that executed this notebook, not derived: the build '
+                     'machine for the published copy, yours when you run it.',
+                     '以下是在执行本笔记本的机器上测得的数据，而非推导结果：发布版是构建机器的结果，你自己运行时则是你的机器。'),
+})
+
+
+@dataclass(frozen=True)
+class MeasuredRates(render.Published):
+    """A table of measured matmul timings: the only measured numbers of the lecture's pages."""
+
+    rows: tuple[tuple[str, int, int, int, float], ...]  # dtype, m, n, p, best seconds
+    repeats: int
+
+    def to_markdown(self, lang: str) -> str:
+        peak = render.decimal(H100_SXM.flops_per_s, 3)
+        header = [message("l02_nb_dtype", lang), message("l02_nb_shape", lang), message("l02_nb_flops", lang),
+                  message("l02_nb_seconds", lang, repeats=self.repeats), message("l02_nb_rate", lang),
+                  message("l02_nb_share", lang, peak=f"${peak}$")]
+        body = []
+        for dtype, m, n, p, seconds in self.rows:
+            flops = training.matmul_flops(m, n, p)
+            rate = float(flops) / seconds
+            body.append([dtype, f"${m} \\times {n} \\times {p}$", f"${render.integer(flops)}$",
+                         f"${seconds:.3g}$", f"${render.decimal(rate, 3)}$",
+                         f"${render.decimal(rate / float(H100_SXM.flops_per_s), 2)}$"])
+        return f"*{message('l02_nb_label', lang)}*\n" + render.table(header, body)
