@@ -594,3 +594,9 @@ _i18n.register("training", messages={
     'tr_opt_adagrad': ('AdaGrad (sum of squared gradients)', 'AdaGrad（梯度平方和）'),
     'tr_opt_adam': ('Adam / AdamW (first and second moments)', 'Adam / AdamW（一阶与二阶矩）'),
 })
+
+
+# ---------------------------------------------------------------- lecture 2: the training calculator
+
+bytes_per_param = define(TRAINING, "b_param", latex=r"b_{\mathrm{param}}",
+                         en="bytes per parameter of a precision recipe", zh="某精度方案下的每参数字节数")

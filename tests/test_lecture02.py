@@ -89,3 +89,33 @@ def test_share_figure_plots_the_hand_counted_shares():
         texts = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
         assert word in texts
         assert "<figcaption>" in html and "flop-shares" in html
+
+
+# ---------------------------------------------------------------- the training calculator, in Node
+
+from test_calculator import close, node, run  # noqa: E402,F401  (the node fixture and the page's own harness)
+
+
+def training_case(L, D, F, N, K, H, V, flops, hbm, chips, tokens, mfu, recipe) -> dict:
+    texts = {key: str(value) for key, value in dict(L=L, D=D, F=F, N=N, K=K, H=H, V=V, flops=flops, bw="3.35e12",
+                                                     hbm=hbm, chips=chips, tokens=tokens, mfu=mfu).items()}
+    return {"texts": texts, "selected": {"model": "custom", "acc": "custom", "recipe": recipe}}
+
+
+def test_training_calculator_agrees_with_hand_arithmetic(node):
+    cases = [
+        # Llama 2 7B shape (published 6,738,415,616 parameters), 2T tokens, 989e12 FLOP/s, 512 chips, MFU 0.4
+        training_case(32, 4096, 11008, 32, 32, 128, 32000, "989e12", "80e9", 512, "2e12", "0.4", "MIXED_MASTER"),
+        training_case(1, 1, 1, 1, 1, 1, 1, "1", "1", 1, "1", "1", "FP32_ADAM"),
+    ]
+    replies = run(node, lecture02.training_calculator(), cases)
+    llama = replies[0]["results"]
+    params = 6_738_415_616
+    assert llama["params"] == params
+    assert close(llama["train_flops"], sp.Integer(6 * params * 2 * 10**12))
+    assert close(llama["days"], sp.Rational(6 * params * 2 * 10**12, 989 * 10**12 * 512 * 86400) / sp.Rational(2, 5))
+    assert close(llama["state_bytes"], sp.Integer(16 * params))
+    assert llama["fits"] is True  # 16 bytes * 6.7e9 / 512 chips is far below 80e9
+    tiny = replies[1]["results"]
+    # L = D = F = N = K = H = V = 1: 3 + 2 + 2 + 2 + 2 + 1 = 12 parameters, 16 bytes each on one 1-byte chip
+    assert tiny["params"] == 12 and tiny["fits"] is False

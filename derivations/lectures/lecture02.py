@@ -823,3 +823,61 @@ class MeasuredRates(render.Published):
                          f"${seconds:.3g}$", f"${render.decimal(rate, 3)}$",
                          f"${render.decimal(rate / float(H100_SXM.flops_per_s), 2)}$"])
         return f"*{message('l02_nb_label', lang)}*\n" + render.table(header, body)
+
+
+# ---------------------------------------------------------------- the training calculator
+
+i18n.register("lecture02", messages={
+    'l02_calc_run': ('Training run', '训练任务'),
+    'l02_calc_tokens': ('Training tokens', '训练词元数'),
+    'l02_calc_mfu': ('MFU (0 to 1)', 'MFU（0到1之间）'),
+    'l02_calc_recipe': ('Precision recipe', '精度方案'),
+    'l02_calc_params': ('Parameters', '参数量'),
+    'l02_calc_flops': ('Training FLOPs', '训练FLOPs'),
+    'l02_calc_days': ('Wall-clock days', '墙钟天数'),
+    'l02_calc_state': ('Weights, gradients and optimizer state', '权重、梯度与优化器状态'),
+    'l02_calc_state_chip': ('… per chip, sharded evenly', '……均匀切分后每张芯片'),
+    'l02_calc_fits': ('Fits in HBM (activations not counted)', '放得进HBM（未计激活值）'),
+})
+
+RECIPE_OPTIONS = {  # option value -> (visible name, recipe); names are formats, the same in both languages
+    "FP32_ADAM": ("fp32 Adam", training.FP32_ADAM),
+    "MIXED_MASTER": ("bf16 + fp32 master, Adam", training.MIXED_MASTER),
+    "LECTURE_2026": ("bf16, fp32 Adam moments", training.LECTURE_2026),
+    "SCALING_BOOK": ("bf16 weights + fp32 moments only", training.SCALING_BOOK),
+    "FP32_ACCUMULATION": ("bf16 + fp32 master + fp32 grads, Adam", training.FP32_ACCUMULATION),
+}
+
+
+@derived
+def training_calculator():
+    """Time and memory of a training run, from `accounting_formulas`, `train_flops` and the recipes.
+
+    Examples:
+        >>> [f.name for f in training_calculator().formulas]
+        ['params', 'train_flops', 'days', 'state_bytes', 'state_bytes_per_chip', 'fits']
+    """
+    from .. import calculator as calc
+    from ..symbols import chip_capacity, chips, peak_flops
+
+    params = training.accounting_formulas().params
+    flops = training.train_flops(training.N, training.D)
+    days = training.C / (chips * peak_flops * training.MFU * training.SECONDS_PER_DAY)
+    state = training.N * training.bytes_per_param
+    formulas = (
+        calc.Formula("params", params, "l02_calc_params", "count", binds=training.N),
+        calc.Formula("train_flops", flops, "l02_calc_flops", "count", binds=training.C),
+        calc.Formula("days", days, "l02_calc_days", "count"),
+        calc.Formula("state_bytes", state, "l02_calc_state", "bytes"),
+        calc.Formula("state_bytes_per_chip", state / chips, "l02_calc_state_chip", "bytes"),
+        calc.Formula("fits", sp.Le(state / chips, chip_capacity), "l02_calc_fits", "fits"),
+    )
+    recipe = calc.Choice("recipe", "l02_calc_recipe", tuple((k, name) for k, (name, _) in RECIPE_OPTIONS.items()),
+                         "MIXED_MASTER", symbol=training.bytes_per_param,
+                         values={k: float(r.bytes_per_param) for k, (_, r) in RECIPE_OPTIONS.items()})
+    run = calc.Group("l02_calc_run", None, (
+        calc.Field("tokens", "l02_calc_tokens", training.D, calc._engineering(Q1_TOKENS)),
+        calc.Field("mfu", "l02_calc_mfu", training.MFU, str(float(Q1_MFU)), integer=False, minimum=0.001,
+                   maximum=1),
+    ), choices=(recipe,))
+    return calc.Calculator("training-calculator", (calc._model_group(), calc._accelerator_group(), run), formulas)
