@@ -76,7 +76,6 @@ def days(flops, accelerator: Accelerator | str, chips, mfu) -> sp.Expr:
 # parameter (each convention from its recipe), and the accounting of a decoder-only
 # transformer by component. Shapes use lecture 10's letters (L, D, F, N, K, H, V).
 
-import dataclasses as _dataclasses  # noqa: E402
 from dataclasses import dataclass as _dataclass  # noqa: E402
 
 from . import formats as _formats  # noqa: E402
