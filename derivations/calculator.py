@@ -248,11 +248,11 @@ class Calculator(render.Published):
 
 # ---- the two calculators ------------------------------------------------------------------------
 
-def _engineering(value: int) -> str:
+def engineering(value: int) -> str:
     """An exact constant as short e-notation with an exponent divisible by 3: 3350000000000 -> '3.35e12'.
 
     Examples:
-        >>> _engineering(989 * 10**12), _engineering(3_350 * 10**9), _engineering(80 * 10**9), _engineering(64)
+        >>> engineering(989 * 10**12), engineering(3_350 * 10**9), engineering(80 * 10**9), engineering(64)
         ('989e12', '3.35e12', '80e9', '64')
     """
     exponent = 0
@@ -266,7 +266,7 @@ def _engineering(value: int) -> str:
     return f"{text}e{exponent}"
 
 
-def _model_group(prefix: str = "") -> Group:
+def model_group(prefix: str = "") -> Group:
     labels = {"L": "calc_layers", "D": "calc_model_dim", "F": "calc_mlp_dim", "N": "calc_query_heads",
               "K": "calc_kv_heads", "H": "calc_head_dim", "V": "calc_vocab"}
     symbols = {"L": L, "D": D, "F": F, "N": N, "K": K, "H": H, "V": V}
@@ -278,16 +278,16 @@ def _model_group(prefix: str = "") -> Group:
     return Group("calc_model", choice, fields)
 
 
-def _accelerator_group(prefix: str = "", with_capacity: bool = True) -> Group:
+def accelerator_group(prefix: str = "", with_capacity: bool = True) -> Group:
     columns = [("flops", "calc_flops", peak_flops, "flops_per_s", MAX_FLOPS, "flops"),
                ("bw", "calc_bandwidth", chip_bandwidth, "hbm_bytes_per_s", MAX_SIZE, "bytes_per_s")]
     if with_capacity:
         columns.append(("hbm", "calc_capacity", chip_capacity, "hbm_bytes", MAX_SIZE, "bytes"))
-    presets = {_key(a): {f"{prefix}{key}": _engineering(getattr(a, attribute)) for key, _, _, attribute, _, _ in columns}
+    presets = {_key(a): {f"{prefix}{key}": engineering(getattr(a, attribute)) for key, _, _, attribute, _, _ in columns}
                for a in ACCELERATORS}
     choice = Choice(f"{prefix}acc", "calc_preset", tuple((_key(a), a.name) for a in ACCELERATORS),
                     _key(H100_SXM), presets=presets)
-    fields = tuple(Field(f"{prefix}{key}", label, symbol, _engineering(getattr(H100_SXM, attribute)),
+    fields = tuple(Field(f"{prefix}{key}", label, symbol, engineering(getattr(H100_SXM, attribute)),
                          integer=False, maximum=maximum, hint=hint)
                    for key, label, symbol, attribute, maximum, hint in columns)
     if with_capacity:
@@ -352,7 +352,7 @@ def decode_calculator() -> Calculator:
         Field("B", "calc_batch", B, str(lecture10.LECTURE_BATCHES[1])),
         Field("S", "calc_context", S, str(lecture10.LECTURE_SEQ_LEN)),
     ), choices=(_dtype_choice("w", "calc_weight_dtype", param_bytes), _dtype_choice("kv", "calc_kv_dtype", kv_bytes)))
-    return Calculator("decode-calculator", (_model_group(), _accelerator_group(), workload), formulas)
+    return Calculator("decode-calculator", (model_group(), accelerator_group(), workload), formulas)
 
 
 @derived
@@ -377,7 +377,7 @@ def intensity_calculator() -> Calculator:
         Field("mD", "calc_inner", D, str(LLAMA2_13B.D)),
         Field("mF", "calc_cols", F, str(LLAMA2_13B.F)),
     ), choices=(_dtype_choice("mb", "calc_value_dtype", value_bytes),))
-    return Calculator("intensity-calculator", (sizes, _accelerator_group("m", with_capacity=False)), formulas)
+    return Calculator("intensity-calculator", (sizes, accelerator_group("m", with_capacity=False)), formulas)
 
 
 # ---- HTML ---------------------------------------------------------------------------------------

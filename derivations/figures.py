@@ -154,7 +154,7 @@ def _plain_ticks(axis) -> None:
     axis.set_minor_locator(NullLocator())  # no minor ticks: each costs a drawn artist
 
 
-def _svg(draw, *, height_in: float, salt: str, lang: str) -> str:
+def svg_figure(draw, *, height_in: float, salt: str, lang: str) -> str:
     """Run `draw(axes, lang)` on a fresh matplotlib figure and return the SVG element."""
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -181,14 +181,14 @@ def _svg(draw, *, height_in: float, salt: str, lang: str) -> str:
     return svg.strip()
 
 
-def _html(draw, *, key: str, lang: str, height_in: float, title: str, desc: str, caption: str) -> str:
+def figure_html(draw, *, key: str, lang: str, height_in: float, title: str, desc: str, caption: str) -> str:
     """The figure as inline HTML: SVG with title and description, then the caption.
 
     The site's search indexes the caption, not the SVG's tick labels (`data-search-exclude`).
     """
     check_lang(lang)
     anchor = f"figure-{key}"
-    svg = _svg(draw, height_in=height_in, salt=f"{key}-{lang}", lang=lang)
+    svg = svg_figure(draw, height_in=height_in, salt=f"{key}-{lang}", lang=lang)
     width = re.search(r'width="([\d.]+)pt"', svg)[1]
     svg = re.sub(
         r'<svg ([^>]*?)width="[\d.]+pt" height="[\d.]+pt"',
@@ -258,7 +258,7 @@ class Roofline(render.Published):
                 regime=term(self.regime(op), lang))
             for op in self.operations)
         names = {"accelerator": self.accelerator.name}
-        return _html(
+        return figure_html(
             self._draw, key=self.key, lang=lang, height_in=4.6,
             title=message("fig_roofline_title", lang).format(**names),
             desc=message("fig_roofline_desc", lang).format(
@@ -405,7 +405,7 @@ class LatencyThroughput(render.Published):
                 max_throughput=_number(c.throughput[c.at(c.max_batch)]), ceiling=_number(c.ceiling))
             for c in self.curves)
         names = {"model": self.curves[0].model.name, "accelerator": self.accelerator.name}
-        return _html(
+        return figure_html(
             self._draw, key=self.key, lang=lang, height_in=4.4,
             title=message("fig_latency_title", lang).format(**names),
             desc=message("fig_latency_desc", lang).format(first=first, last=int(self.curves[0].batch[-1]),
@@ -495,7 +495,7 @@ class MemoryBatch(render.Published):
             for c in self.curves)
         names = {"model": self.curves[0].model.name, "accelerator": self.accelerator.name}
         variants = ", ".join(str(c.model.K) for c in self.curves)
-        return _html(
+        return figure_html(
             self._draw, key=self.key, lang=lang, height_in=4.2,
             title=message("fig_memory_title", lang).format(**names),
             desc=message("fig_memory_desc", lang).format(capacity=_number(self.accelerator.hbm_bytes / gb), lines=lines),

@@ -742,7 +742,7 @@ class ShareFigure(render.Published):
     rows: tuple[tuple[str, int, tuple[float, ...]], ...]  # (model, T, percentages per group)
 
     def to_markdown(self, lang: str) -> str:
-        from ..figures import COLORS, _html  # private helpers of the lecture-10 figures, reused
+        from ..figures import COLORS, figure_html
 
         def draw(axes, lang):
             labels = [f"{name} · T = {t}" for name, t, _ in self.rows]
@@ -763,7 +763,7 @@ class ShareFigure(render.Published):
         rows = sep.join(message("l02_fig_row", lang, model=name, seq_len=t, shares=", ".join(
             message("l02_fig_share", lang, label=message(key, lang), value=f"{share:.3g}")
             for (key, _), share in zip(_SHARE_GROUPS, shares))) for name, t, shares in self.rows)
-        return _html(draw, key="flop-shares", lang=lang, height_in=6.2,
+        return figure_html(draw, key="flop-shares", lang=lang, height_in=6.2,
                      title=message("l02_fig_title", lang, short=self.short, long=self.long),
                      desc=message("l02_fig_desc", lang, rows=rows),
                      caption=message("l02_fig_caption", lang, short=self.short, long=self.long))
@@ -876,8 +876,8 @@ def training_calculator():
                          "MIXED_MASTER", symbol=training.bytes_per_param,
                          values={k: float(r.bytes_per_param) for k, (_, r) in RECIPE_OPTIONS.items()})
     run = calc.Group("l02_calc_run", None, (
-        calc.Field("tokens", "l02_calc_tokens", training.D, calc._engineering(Q1_TOKENS)),
+        calc.Field("tokens", "l02_calc_tokens", training.D, calc.engineering(Q1_TOKENS)),
         calc.Field("mfu", "l02_calc_mfu", training.MFU, str(float(Q1_MFU)), integer=False, minimum=0.001,
                    maximum=1),
     ), choices=(recipe,))
-    return calc.Calculator("training-calculator", (calc._model_group(), calc._accelerator_group(), run), formulas)
+    return calc.Calculator("training-calculator", (calc.model_group(), calc.accelerator_group(), run), formulas)
