@@ -11,13 +11,19 @@ import pytest
 from pages import notebook_names, page_names
 from test_site import built_page
 
+from derivations.core.symbols import REGISTRY
+from derivations.notation import load_all
+
+load_all()
+LETTERS = sorted({item.latex for item in REGISTRY.values() if "{" in item.latex}, key=len, reverse=True)
+
 # Lower-case runs of three or more Latin letters are English words; units, code names and
 # proper names are upper-case or carry digits (FLOP, HBM, bf16, H100, Llama), and these
 # lower-case ones are units, functions or identifiers everywhere.
 ALLOWED = {"exp", "log", "min", "max", "lim", "softmax", "sqrt", "floor", "ceil", "argmin", "argmax",
-           "round", "int", "tanh", "det", "diag",
-           "blk"}  # a symbol's subscript (the block size of paged attention, $B_{\mathrm{blk}}$)
-WORD = re.compile(r"(?<![A-Za-z\\])[a-z]{3,}(?![A-Za-z])")
+           "round", "int", "tanh", "det", "diag"}
+WORD = re.compile(r"(?<![A-Za-z0-9\\])[a-z]{3,}(?![A-Za-z0-9])")  # float32, 2mnp: code and counts
+SUBSCRIPT = re.compile(r"_\{?\\(?:text|mathrm)\{[^{}]*\}\}?")
 TEXT_COMMAND = re.compile(r"\\(?:text|textrm|mathrm|operatorname)\{([^{}]*)\}")
 
 
@@ -29,12 +35,16 @@ def tex_of(page_html: str) -> list[str]:
 
 
 def english_in(tex: str) -> list[str]:
+    for letter in LETTERS:  # a registered symbol is a symbol, whatever its subscript says
+        tex = tex.replace(letter, " ")
+    tex = SUBSCRIPT.sub(" ", tex)  # so is any letter with a named subscript: F_{\mathrm{fwd}}
     words = [w for body in TEXT_COMMAND.findall(tex) for w in WORD.findall(body)]
     return [w for w in words if w not in ALLOWED]
 
 
 def test_english_in_math_is_found():
     assert english_in(r"\text{param bytes} = 2 P") == ["param", "bytes"]
+    assert english_in(r"F_{\mathrm{fwd}} = 2 P, t_\text{step}") == []
     assert english_in(r"\text{参数字节数} = 2 P, \mathrm{MFU}, \operatorname{softmax}(x)") == []
 
 
