@@ -50,7 +50,7 @@ i18n.register("figures", messages={
     'fig_max_batch': ('largest batch that fits', '能放下的最大批'),
     'fig_ceiling': ('throughput ceiling (B → ∞)', '吞吐量上限（B → ∞）'),
     'fig_compute_roof': ('compute roof: peak FLOP/s ÷ FLOPs per sequence', '计算屋顶：峰值算力 ÷ 每条序列的运算量'),
-    'fig_capacity': ('HBM capacity, {accelerator}', 'HBM容量，{accelerator}'),
+    'fig_capacity': ('HBM capacity, {accelerator}', '{accelerator}的HBM容量'),
     'fig_list': ('; ', '；'),
     'fig_roofline_title': ('Roofline of the {accelerator}', '{accelerator}的屋顶线模型'),
     'fig_roofline_caption': ('Roofline of the {accelerator}, with the operations of lecture 10 at S = {seq_len} tokens (GQA: G = {group}). Left of the ridge point an operation is memory-limited, right of it compute-limited.', '{accelerator}的屋顶线模型，以及第10讲中各运算在S = {seq_len}个词元时的位置（GQA取G = {group}）。屋脊点左侧的运算内存受限，右侧的运算计算受限。'),
