@@ -39,7 +39,7 @@ from .symbols import (
 i18n.register("calculators", messages={
     'calc_model': ('Model', '模型'),
     'calc_accelerator': ('Accelerator', '加速器'),
-    'calc_workload': ('Batch and context', '批与上下文'),
+    'calc_workload': ('Batch and context', '批大小与上下文'),
     'calc_sizes': ('Matrix sizes', '矩阵规模'),
     'calc_preset': ('Preset', '预设'),
     'calc_custom': ('Custom values', '自定义'),
@@ -63,14 +63,14 @@ i18n.register("calculators", messages={
     'calc_rows_m': ('Rows of X', 'X的行数'),
     'calc_inner': ('Columns of X, rows of W', 'X的列数（W的行数）'),
     'calc_cols': ('Columns of W', 'W的列数'),
-    'calc_quantity': ('Quantity', '量'),
+    'calc_quantity': ('Quantity', '项目'),
     'calc_formula': ('Formula', '公式'),
     'calc_value': ('Value', '数值'),
     'calc_params': ('Parameters', '参数量'),
     'calc_param_bytes': ('Weights', '权重'),
-    'calc_kv_per_seq': ('KV cache per sequence', '每个序列的KV缓存'),
+    'calc_kv_per_seq': ('KV cache per sequence', '每条序列的KV缓存'),
     'calc_kv_batch': ('KV cache, whole batch', '整批的KV缓存'),
-    'calc_memory': ('Memory per step', '每步读取的内存'),
+    'calc_memory': ('Memory per step', '每步读取的数据量'),
     'calc_capacity_total': ('HBM capacity, all chips', '全部芯片的HBM容量'),
     'calc_fits': ('Fits in HBM', '能否放入HBM'),
     'calc_latency': ('Memory time per step (the lecture\'s latency)', '每步内存时间（课上的时延）'),
@@ -105,7 +105,7 @@ i18n.register("calculators", messages={
     'calc_divides': ('Must divide the query heads ({other}): each KV head serves the same number of query heads.', '必须能整除查询头数（{other}）：每个KV头对应的查询头数相同。'),
     'calc_fix_fields': ('Fix the marked fields to see results.', '请先修正标出的输入项，再查看结果。'),
     'calc_no_result': ('—', '—'),
-    'calc_noscript': ('This calculator needs JavaScript; without it, the table above still shows its formulas.', '计算器需要JavaScript；没有JavaScript时，上表仍列出它所用的公式。'),
+    'calc_noscript': ('This calculator needs JavaScript; without it, the table above still shows its formulas.', '计算器需要JavaScript才能运行；即使没有JavaScript，上表也列出了它所用的公式。'),
 })
 
 RUNTIME = Path(__file__).with_name("calculator.js")

@@ -57,7 +57,7 @@ def arxiv(identifier: str) -> str:
 i18n.register("lecture10", messages={
     'l10_sources': ('Sources: [the lecture\'s code (`lecture_10.py`)]({code}) · [course page]({course}) · '
                     '[scaling book, inference chapter]({book}).',
-                    '出处：[课程代码（`lecture_10.py`）]({code}) · [课程主页]({course}) · [scaling book推理一章]({book})。'),
+                    '出处：[课程代码（`lecture_10.py`）]({code}) · [课程主页]({course}) · [Scaling Book的推理一章]({book})。'),
     'l10_evidence_what': ('What the lecture shows', '课上展示的内容'),
     'l10_evidence_figure': ('Reported figure', '论文报告的数字'),
     'l10_question': ('Question', '问题'),
@@ -239,7 +239,7 @@ class Evidence:
 
 
 EVIDENCE: tuple[Evidence, ...] = (
-    Evidence(("GQA", "GQA"), ("T5 XXL uptrained to GQA: inference time against quality", "把T5 XXL继续训练成GQA：推理时间与质量"),
+    Evidence(("GQA", "GQA"), ("T5 XXL uptrained to GQA: inference time against quality", "T5 XXL经增量训练改为GQA：推理时间与质量"),
              ("GQA-8 is almost as fast per sample as MQA and close to MHA in quality",
               "GQA-8每个样本的推理时间接近MQA，质量接近MHA"),
              "arXiv 2305.13245, Figure 3 and Table 1", arxiv("2305.13245")),
@@ -257,7 +257,7 @@ EVIDENCE: tuple[Evidence, ...] = (
     Evidence(("Local attention", "局部注意力"), ("character.ai: one global-attention layer in six, with CLA",
                                                "character.ai：每6层只有1层全局注意力，并配合CLA"),
              ("KV cache cut by more than 20× without a quality regression (their report)",
-              "KV缓存缩小到二十分之一以下而质量不降（其博客报告）"),
+              "KV缓存缩小到原来的二十分之一以下，质量不降（据其博客）"),
              "character.ai, Optimizing AI Inference (2024)", "https://research.character.ai/optimizing-inference/"),
     Evidence(("Jamba", "Jamba"), ("Transformer–Mamba hybrid", "Transformer与Mamba的混合架构"),
              ("one attention layer to seven Mamba layers (1:7): the cache is kept, but for one layer in eight",
@@ -275,7 +275,7 @@ EVIDENCE: tuple[Evidence, ...] = (
     Evidence(("Pruning", "剪枝"), ("Minitron: rank layers, heads and hidden dimensions on 1024 calibration samples, "
                                    "remove, then distil", "Minitron：用1024个校准样本给层、头和隐藏维度排序，剪掉不重要的，再蒸馏"),
              ("a pruned model makes every step cheaper; distillation recovers the quality",
-              "剪枝后的模型让每一步都更便宜；蒸馏找回质量"),
+              "剪枝让每一步都更省；蒸馏恢复质量"),
              "arXiv 2407.14679", arxiv("2407.14679")),
     Evidence(("Speculative sampling", "推测解码（投机采样）"),
              ("Chen et al.: Chinchilla 70B target, 4B draft, 4 draft tokens", "Chen等：目标模型Chinchilla 70B，草稿模型4B，每次4个草稿词元"),
@@ -439,7 +439,7 @@ def intensity_questions() -> Questions:
         Question(
             ("Llama 2 13B generates $T = 1024$ tokens from an empty prompt. How many times more forward FLOPs "
              "does it spend without a KV cache than with one?",
-             "Llama 2 13B从空提示开始生成$T = 1024$个词元。不用KV缓存比用KV缓存多花多少倍的前向FLOPs？"),
+             "Llama 2 13B从空提示开始生成$T = 1024$个词元。不用KV缓存时，前向传播的FLOPs是用KV缓存时的多少倍？"),
             ("${ratio}\\times$: without a cache every step reruns the whole prefix.",
              "${ratio}$倍：没有缓存时，每一步都要把整个前缀重算一遍。"),
             (("ratio", render.decimal(ratio, 4)),)),

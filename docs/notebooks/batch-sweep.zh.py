@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 批大小扫描
 #
-# 在一个加速器上跑一个模型，批大小和上下文长度增长时，时延、吞吐量和内存如何变化？这里使用[统计代码页](../lecture-10/code-stats.md)中课上的内存模型。改动第一个代码单元，就能估算你自己的模型：可以换成`derivations.models`和`derivations.hardware`中的任意常量，也可以自己写`Model(...)`和`Accelerator(...)`。
+# 在一块加速器上运行一个模型，批大小和上下文长度增长时，时延、吞吐量和内存如何变化？这里沿用[统计代码页](../lecture-10/code-stats.md)中课上的内存模型。改动第一个代码单元，就能估算自己的模型：可以换成`derivations.models`和`derivations.hardware`中的任意常量，也可以自己写`Model(...)`和`Accelerator(...)`。
 
 # %%
 from derivations.hardware import H100_SXM
@@ -14,7 +14,7 @@ contexts = [512, 1024, 2048, 4096]
 # %% [markdown]
 # ## 扫描
 #
-# 每个点都来自`derivations.stats.decode`，先精确求值，只在画图时才转成浮点数。
+# 每个点都由`derivations.stats.decode`精确求值，只在画图时才转成浮点数。
 
 # %%
 import io
@@ -52,9 +52,9 @@ figure.savefig(picture, format="svg", metadata={"Date": None})
 SVG(picture.getvalue())
 
 # %% [markdown]
-# 虚线是加速器的HBM容量，高于它的点放不下。点线是屋脊点：在它右边，MLP解码时的算术强度（等于$B$）超过了加速器的强度，权重矩阵乘法变成计算受限，这个只看内存的模型就不再适用了。
+# 虚线是加速器的HBM容量，高于它的点放不下。点线是屋脊点：在它右边，MLP解码时的算术强度（等于$B$）超过了加速器的算术强度，与权重相乘的矩阵乘法变为计算受限，这个只看内存的模型就不再适用了。
 #
-# ## 在哪里放不下
+# ## 从哪里开始放不下
 
 # %%
 rows = [f"| S | {message('nb_largest', lang)} | {message('nb_tokens_at', lang)} | {message('st_bound', lang)} |",

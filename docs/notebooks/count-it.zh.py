@@ -1,11 +1,11 @@
 # %% [markdown]
-# # 亲手数一数
+# # 逐项计数
 #
-# [算术强度代码页](../lecture-10/code-intensity.md)用符号推导出了MLP和注意力的FLOPs与字节数。这个笔记本在numpy里用很小的形状真正跑一遍这些层，数清楚每一次乘加、每一个进出“HBM”的字节，再检查计数与`derivations`给出的公式是否完全相等。
+# [算术强度代码页](../lecture-10/code-intensity.md)用符号推导出了MLP和注意力的FLOPs与字节数。这个笔记本用很小的形状在numpy里实际运行这些层，统计每一次乘加和每一个进出“HBM”的字节，再检查计数是否与`derivations`给出的公式完全相等。
 #
 # ## 带计数器的内存
 #
-# `Counter`扮演HBM的角色：`read`和`write`累加数组的字节数；`matmul`真正做一次矩阵乘法，并为每一项记一次乘法和一次加法。MLP按课上的口径计数：上投影和门控的输出写回HBM，但逐元素相乘时把它们读回来的字节不计入（[代码页](../lecture-10/code-intensity.md)给出了计入这些读取的结果，极限不变）。注意力像FlashAttention那样把分数留在片上。
+# `Counter`扮演HBM的角色：`read`和`write`累加数组的字节数；`matmul`实际做一次矩阵乘法，并为每一项记一次乘法和一次加法。MLP按课上的口径计数：上投影和门控投影的输出写回HBM，但逐元素相乘时把它们读回来的字节不计入（[代码页](../lecture-10/code-intensity.md)给出了计入这些读取的结果，极限不变）。注意力像FlashAttention那样把分数留在片上。
 
 # %%
 from dataclasses import dataclass
@@ -83,7 +83,7 @@ Markdown("\n".join(lines))
 # %% [markdown]
 # ## FlashAttention式的注意力
 #
-# 对每条序列：读入$Q$（$T \times D$）和缓存的$K$、$V$（各为$S \times D$），在片上计算$Q K^\top$和$\operatorname{softmax}(A) V$，再写回输出。使用分组KV头时，$K$和$V$只有$D / G$列，每个KV头服务$G$个查询头。
+# 对每条序列：读入$Q$（$T \times D$）和缓存的$K$、$V$（各为$S \times D$），在片上计算$Q K^\top$和$\operatorname{softmax}(A) V$，再写回输出。使用分组KV头时，$K$和$V$只有$D / G$列，每个KV头由$G$个查询头共用。
 
 # %%
 def attention_layer(batch, kv_len, tokens, d_model, group=1, head_dim=2):
@@ -107,9 +107,9 @@ for b, s, t, d, g in [(1, 4, 4, 8, 1), (2, 6, 1, 8, 1), (3, 5, 2, 16, 2), (2, 7,
 Markdown("\n".join(lines))
 
 # %% [markdown]
-# ## 计数说明了什么
+# ## 计数结果说明了什么
 #
-# 每一项计数都与公式相等，所以代码页上的符号算术强度正是这些层的算术强度。极限也由公式直接得出：
+# 每一项计数都与公式相等，所以代码页上用符号表示的算术强度，正是这些层实际的算术强度。极限也可以由公式直接得出：
 
 # %%
 from IPython.display import Math
