@@ -589,9 +589,9 @@ _i18n.register("training", messages={
     'tr_states_col': ('State values per parameter', '每参数状态值个数'),
     'tr_fp32_col': ('Bytes per parameter in fp32', 'fp32下每参数字节数'),
     'tr_opt_sgd': ('SGD', 'SGD'),
-    'tr_opt_sgd_momentum': ('SGD with momentum (the running mean of gradients)', '带动量的SGD（梯度的滑动平均）'),
-    'tr_opt_adagrad': ('AdaGrad (sum of squared gradients)', 'AdaGrad（梯度平方和）'),
-    'tr_opt_adam': ('Adam / AdamW (first and second moments)', 'Adam / AdamW（一阶与二阶矩）'),
+    'tr_opt_sgd_momentum': ('SGD with momentum (the running mean of gradients)', '动量法（梯度的滑动平均）'),
+    'tr_opt_adagrad': ('AdaGrad (sum of squared gradients)', 'AdaGrad（梯度平方的累加和）'),
+    'tr_opt_adam': ('Adam / AdamW (first and second moments)', 'Adam / AdamW（一阶矩与二阶矩）'),
 })
 
 
