@@ -105,8 +105,8 @@ _i18n.register("training", terms={
 }, messages={
     'tr_weights_col': ('Working weights', '计算用权重'),
     'tr_grads_col': ('Gradients', '梯度'),
-    'tr_master_col': ('fp32 master copy', 'fp32主权重副本'),
-    'tr_accum_col': ('fp32 gradient accumulator', 'fp32梯度累加'),
+    'tr_master_col': ('fp32 master copy', 'fp32主权重'),
+    'tr_accum_col': ('fp32 gradient accumulator', 'fp32梯度累积缓冲区'),
     'tr_moments_col': ('Optimizer moments', '优化器矩估计'),
     'tr_total_col': ('Bytes per parameter', '每参数字节数'),
     'tr_largest_col': ('Largest model on {chips} × {accelerator} (parameters)', '{chips}张{accelerator}能训练的最大模型（参数量）'),
@@ -114,20 +114,20 @@ _i18n.register("training", terms={
     'tr_recipe_mixed': ('Mixed precision, fp32 master copy (ZeRO paper)', '混合精度加fp32主权重（ZeRO论文）'),
     'tr_recipe_2026': ('bf16 weights and gradients, fp32 moments (lecture 2, 2026)', 'bf16权重与梯度、fp32矩估计（第2讲2026版）'),
     'tr_recipe_book': ('bf16 weights, fp32 moments, gradients not counted (scaling book)', 'bf16权重、fp32矩估计、不计梯度（scaling book）'),
-    'tr_recipe_accum': ('Mixed precision with fp32 gradient accumulation (ultra-scale playbook)', '混合精度加fp32梯度累加（ultra-scale playbook）'),
+    'tr_recipe_accum': ('Mixed precision with fp32 gradient accumulation (ultra-scale playbook)', '混合精度加fp32梯度累积（Ultra-Scale Playbook）'),
     'tr_acc_embedding': ('Input embedding', '输入嵌入'),
     'tr_acc_attn_proj': ('Attention projections (Q, K, V, O)', '注意力投影（Q、K、V、O）'),
     'tr_acc_attn_scores': ('Attention scores (Q Kᵀ)', '注意力分数（Q Kᵀ）'),
-    'tr_acc_attn_values': ('Attention-weighted values', '注意力加权求和（乘V）'),
+    'tr_acc_attn_values': ('Attention-weighted values', '注意力加权求和（乘以V）'),
     'tr_acc_mlp': ('Gated MLP (three matrices)', '门控MLP（三个矩阵）'),
     'tr_acc_norms': ('RMSNorm weights', 'RMSNorm权重'),
-    'tr_acc_lm_head': ('Output projection (LM head)', '输出投影（LM头）'),
+    'tr_acc_lm_head': ('Output projection (LM head)', '输出投影（语言模型头）'),
     'tr_acc_total': ('Total', '合计'),
     'tr_params_col': ('Parameters', '参数量'),
     'tr_fwd_col': ('Forward FLOPs', '前向FLOPs'),
     'tr_context': ('context', '上下文'),
-    'tr_ratio_6nd': ('Exact / 6·N·tokens', '精确值／6·N·词元数'),
-    'tr_state_col': ('Weights + gradients + Adam state, {recipe} B/param', '权重＋梯度＋Adam状态（每参数{recipe}字节）'),
+    'tr_ratio_6nd': ('Exact / 6·N·tokens', '精确值/(6·N·词元数)'),
+    'tr_state_col': ('Weights + gradients + Adam state, {recipe} B/param', '权重、梯度与Adam状态（每参数{recipe}字节）'),
     'tr_act_col': ('Activations at batch {batch} (bf16)', '批大小{batch}时的激活值（bf16）'),
     'tr_published': ('Published count', '公开参数量'),
 })
@@ -586,12 +586,12 @@ def optimizer_table() -> OptimizerTable:
 
 _i18n.register("training", messages={
     'tr_optimizer_col': ('Optimizer', '优化器'),
-    'tr_states_col': ('State values per parameter', '每参数的状态值个数'),
+    'tr_states_col': ('State values per parameter', '每参数状态值个数'),
     'tr_fp32_col': ('Bytes per parameter in fp32', 'fp32下每参数字节数'),
     'tr_opt_sgd': ('SGD', 'SGD'),
-    'tr_opt_sgd_momentum': ('SGD with momentum (the running mean of gradients)', '带动量的SGD（梯度的滑动平均）'),
-    'tr_opt_adagrad': ('AdaGrad (sum of squared gradients)', 'AdaGrad（梯度平方和）'),
-    'tr_opt_adam': ('Adam / AdamW (first and second moments)', 'Adam / AdamW（一阶与二阶矩）'),
+    'tr_opt_sgd_momentum': ('SGD with momentum (the running mean of gradients)', '动量法（梯度的滑动平均）'),
+    'tr_opt_adagrad': ('AdaGrad (sum of squared gradients)', 'AdaGrad（梯度平方的累加和）'),
+    'tr_opt_adam': ('Adam / AdamW (first and second moments)', 'Adam / AdamW（一阶矩与二阶矩）'),
 })
 
 

@@ -37,19 +37,19 @@ i18n.register("lecture02", messages={
     'l02_gpt2_params': ('Parameters (original GPT-2 architecture)', '参数量（原版GPT-2架构）'),
     'l02_published': ('Published (Hugging Face)', '公开数值（Hugging Face）'),
     'l02_share_attn_proj': ('Attention projections', '注意力投影'),
-    'l02_share_attn_tt': ('Scores and values (T²)', '分数与加权求和（T²项）'),
+    'l02_share_attn_tt': ('Scores and values (T²)', '注意力分数与加权求和（T²项）'),
     'l02_share_mlp': ('MLP', 'MLP'),
-    'l02_share_lm_head': ('LM head', 'LM头'),
-    'l02_ratio': ('Step FLOPs / (6·N·T)', '单步FLOPs／(6·N·T)'),
+    'l02_share_lm_head': ('LM head', '语言模型头'),
+    'l02_ratio': ('Step FLOPs / (6·N·T)', '单步FLOPs/(6·N·T)'),
     'l02_state_gb': ('Weights, gradients, AdamW state (GB, {bytes} B/param)', '权重、梯度、AdamW状态（GB，每参数{bytes}字节）'),
-    'l02_act_gb': ('Activations, one sequence, bf16 (GB)', '激活值，单条序列，bf16（GB）'),
+    'l02_act_gb': ('Activations, one sequence, bf16 (GB)', '单条序列的激活值，bf16（GB）'),
     'l02_operation': ('Operation', '运算'),
     'l02_flops': ('FLOPs', 'FLOPs'),
     'l02_bytes': ('Bytes', '字节'),
     'l02_intensity': ('Arithmetic intensity', '算术强度'),
     'l02_mfu_bound': ('MFU ≤ min(1, I / I*)', 'MFU ≤ min(1, I / I*)'),
     'l02_relu': ('ReLU, n values', 'ReLU，n个值'),
-    'l02_gelu': ('GeLU, n values (20 FLOPs each)', 'GeLU，n个值（每个20 FLOPs）'),
+    'l02_gelu': ('GeLU, n values (20 FLOPs each)', 'GeLU，n个值（每个值20次FLOP）'),
     'l02_dot': ('Dot product, n', '点积，长度n'),
     'l02_matvec': ('Matrix–vector, n × n', '矩阵乘向量，n × n'),
     'l02_matmul': ('Matrix–matrix, n × n', '矩阵乘矩阵，n × n'),
@@ -152,7 +152,7 @@ def napkin_time() -> NapkinTime:
     claims = Claims((
         Claim(("peak as lectured: 1979e12 / 2 (both editions)", "课上峰值：1979e12 / 2（两版相同）"),
               H100_PEAK_AS_LECTURED, "==", sp.Rational(9895, 10) * 10**12, r"\pi_{\mathrm{lecture}}"),
-        Claim(("catalog peak (datasheet, dense bf16) is lower by 0.5e12", "目录峰值（数据手册，稠密bf16）低0.5e12"),
+        Claim(("catalog peak (datasheet, dense bf16) is lower by 0.5e12", "目录峰值（数据手册，稠密bf16）比它低0.5e12"),
               H100_SXM.flops_per_s, "==", H100_PEAK_AS_LECTURED - sp.Rational(1, 2) * 10**12,
               r"\pi_{\mathrm{catalog}}"),
         Claim(("the catalog's constant adds under 0.06 % to the days", "目录常数使天数增加不到0.06%"),
@@ -449,7 +449,7 @@ def _fmt_overflow():
              f"already past the largest finite value. 65520 is exactly halfway; ties go to the even mantissa, "
              f"the upper one, so it overflows: 65519 rounds to {_m(below)}, 65520 to {_m(at)}.",
              f"fp16在最大值附近的间距是{_m(f.spacing(f.max))}，所以65520两侧可表示的值是{_m(f.max)}和再往上一格的"
-             f"{_m(f.max + f.spacing(f.max))}，后者已超出最大有限值。65520恰在正中间，平局取偶数尾数，也就是上面那个，"
+             f"{_m(f.max + f.spacing(f.max))}，后者已超出最大有限值。65520恰在正中间，按偶数优先取尾数为偶数的值，也就是上面那个，"
              f"于是上溢：65519舍入为{_m(below)}，65520舍入为{_m(at)}。"),)
 
 
@@ -459,8 +459,8 @@ def _fmt_accumulate():
              f"and 258 and rounds to the even mantissa: {_m(f.round(257))}. A running sum kept in bf16 stops "
              f"growing once it reaches 256 if it adds ones; in fp32 the spacing at 256 is "
              f"{_m(formats.FP32.spacing(256))}, which is why sums and optimizer state stay in fp32.",
-             f"bf16在256处的间距是{_m(f.spacing(256))}，所以256 + 1 = 257正好落在256与258中间，按平局取偶舍入为"
-             f"{_m(f.round(257))}。用bf16保存的累加和，每次加1，到256就不再增长；fp32在256处的间距是"
+             f"bf16在256处的间距是{_m(f.spacing(256))}，所以256 + 1 = 257正好落在256与258中间，按偶数优先舍入为"
+             f"{_m(f.round(257))}。用bf16保存的累加和如果每次加1，到256就不再增长；fp32在256处的间距是"
              f"{_m(formats.FP32.spacing(256))}，这就是求和与优化器状态要留在fp32的原因。"),)
 
 
@@ -472,7 +472,7 @@ def _fmt_flush():
              f"$10^{{-8}}$ is below that threshold, so it becomes {_m(f.round(sp.Rational(1, 10**8)))}; "
              f"in bf16 the smallest normal value is {_m(formats.BF16.min_normal)}, far below $10^{{-8}}$.",
              f"fp16最小的次正规数是{_m(f.min_subnormal)}（即$2^{{-24}}$）；不超过它一半（{_m(half)}）的数都舍入为0"
-             f"（恰好一半时平局取偶，得0）。$10^{{-8}}$低于这个阈值，于是变成{_m(f.round(sp.Rational(1, 10**8)))}；"
+             f"（恰好等于一半时按偶数优先舍入，得0）。$10^{{-8}}$低于这个阈值，于是变成{_m(f.round(sp.Rational(1, 10**8)))}；"
              f"而bf16的最小正规数是{_m(formats.BF16.min_normal)}，远小于$10^{{-8}}$。"),)
 
 
@@ -483,7 +483,7 @@ def _fmt_fp8():
              f"precision: the usual split is E4M3 for weights and activations (precision) and E5M2 for "
              f"gradients (range).",
              f"E4M3的机器精度是{_m(a.eps)}，最大值{_m(a.max)}；E5M2的机器精度是{_m(b.eps)}，最大值{_m(b.max)}。"
-             f"多一位指数，范围扩大到{_m(b.max / a.max)}倍，精度减半。常见分工是：权重和激活值用E4M3（要精度），"
+             f"多一位指数，范围扩大到{_m(b.max / a.max)}倍，代价是精度减半。常见的分工是：权重和激活值用E4M3（要精度），"
              f"梯度用E5M2（要范围）。"),)
 
 
@@ -494,7 +494,7 @@ def _fmt_weights():
     rows_zh = "；".join(f"{f.name}：{_m(n * f.bytes / 10**9, 4)} GB" for f in
                        (formats.FP32, formats.BF16, formats.FP8_E4M3))
     return ((f"Llama 3 8B has {_m(n)} parameters. Weights alone: {rows_en}.",
-             f"Llama 3 8B有{_m(n)}个参数。仅权重就要：{rows_zh}。"),)
+             f"Llama 3 8B有{_m(n)}个参数。仅权重就要占：{rows_zh}。"),)
 
 
 def _flops_matmul():
@@ -517,9 +517,9 @@ def _flops_two_layer():
              f"{_m(sp.Rational(forward + backward, B * 2 * D * D))}. (The first layer's input gradient is not "
              f"needed, so a careful implementation skips {_m(training.matmul_flops(B, D, D))} of them.)",
              f"前向：两次$B \\times D$乘$D \\times D$，共{_m(forward)} FLOPs。反向：每层一次乘法求权重梯度、一次求输入梯度，"
-             f"共{_m(backward)} FLOPs，是前向的{_m(sp.Rational(backward, forward))}倍。折合每个参数每个样本"
+             f"共{_m(backward)} FLOPs，是前向的{_m(sp.Rational(backward, forward))}倍。折合每参数每样本"
              f"{_m(sp.Rational(forward + backward, B * 2 * D * D))} FLOPs。（第一层对输入的梯度用不上，"
-             f"仔细的实现可省下其中{_m(training.matmul_flops(B, D, D))}。）"),)
+             f"实现得仔细一些，可以省下其中的{_m(training.matmul_flops(B, D, D))}。）"),)
 
 
 def _flops_llama():
@@ -535,8 +535,8 @@ def _flops_hfu():
     return ((f"Full recomputation runs each forward twice: the chips execute "
              f"{_m(training.hardware_flops_per_param_token('full'))} FLOPs per parameter per token for 6 useful "
              f"ones, so HFU = {_m(ratio)} × MFU = {_m(ratio * sp.Rational(45, 100))}.",
-             f"完全重计算让每次前向执行两遍：芯片每参数每词元执行"
-             f"{_m(training.hardware_flops_per_param_token('full'))}次FLOP，其中有效的是6次，所以HFU = "
+             f"完全重计算相当于每次前向都跑两遍：芯片每参数每词元实际执行"
+             f"{_m(training.hardware_flops_per_param_token('full'))}次FLOP，其中有用的只有6次，所以HFU = "
              f"{_m(ratio)} × MFU = {_m(ratio * sp.Rational(45, 100))}。"),)
 
 
@@ -555,7 +555,7 @@ def _mem_one_chip():
     parts_zh = "；".join(f"每参数{b}字节：{_m(training.largest_model(H100_SXM.hbm_bytes, b), 3)}" for b in sizes)
     return ((f"80 GB divided by the bytes per parameter of each recipe: {parts_en} parameters, before any "
              f"activations.",
-             f"80 GB除以各方案的每参数字节数：{parts_zh}个参数，这还没算激活值。"),)
+             f"80 GB除以各方案的每参数字节数，得到的参数量为：{parts_zh}。这还没有算激活值。"),)
 
 
 def _mem_70b():
@@ -566,7 +566,7 @@ def _mem_70b():
              f"{_m(chips)} H100s of 80 GB just for weights, gradients and optimizer state, and only if they are "
              f"sharded across the chips (ZeRO, lecture 7).",
              f"{_m(n)} × {training.MIXED_MASTER.bytes_per_param}字节 = {_m(total / 10**9)} GB，所以仅权重、梯度和优化器状态"
-             f"就至少需要{_m(chips)}张80 GB的H100，而且前提是把它们切分到各张卡上（ZeRO，第7讲）。"),)
+             f"就至少需要{_m(chips)}张80 GB的H100，而且前提是把这些状态切分到各张芯片上（ZeRO，第7讲）。"),)
 
 
 def _mem_activations():
@@ -585,7 +585,7 @@ def _mem_accumulation():
     return ((f"$2 B D L$ = {_m(full)} bytes at $B = {B}$; with micro-batches of {B // 4}, {_m(micro)} bytes, "
              f"at the price of 4 forward-backward passes per update (the same FLOPs, less parallel work).",
              f"$B = {B}$时$2 B D L$ = {_m(full)}字节；改用大小为{B // 4}的微批次后为{_m(micro)}字节，代价是每次更新要做"
-             f"4次前向加反向（FLOPs不变，但每次的并行工作量变少）。"),)
+             f"4遍前向和反向传播（FLOPs不变，但每遍的并行工作量变小）。"),)
 
 
 ANSWERS = {
@@ -601,15 +601,15 @@ ANSWERS = {
 # ---------------------------------------------------------------- gradients and the optimizer
 
 i18n.register("lecture02", messages={
-    'l02_quantity': ('Quantity', '量'),
-    'l02_value': ('Value', '值'),
+    'l02_quantity': ('Quantity', '项目'),
+    'l02_value': ('Value', '数值'),
     'l02_params': ('Parameters', '参数量'),
     'l02_activations': ('Activations (values)', '激活值（个数）'),
     'l02_fwd': ('Forward FLOPs', '前向FLOPs'),
-    'l02_bwd': ('Backward FLOPs (as lectured)', '反向FLOPs（按课上算法）'),
+    'l02_bwd': ('Backward FLOPs (as lectured)', '反向FLOPs（按课上的算法）'),
     'l02_bwd_needed': ('Backward FLOPs without the input gradient', '不求输入梯度时的反向FLOPs'),
-    'l02_memory': ('Memory of a step (bytes)', '一步的内存（字节）'),
-    'l02_step': ('FLOPs of a step, 6 · B · P', '一步的FLOPs，6 · B · P'),
+    'l02_memory': ('Memory of a step (bytes)', '训练一步的内存（字节）'),
+    'l02_step': ('FLOPs of a step, 6 · B · P', '训练一步的FLOPs，6 · B · P'),
 })
 
 
@@ -667,7 +667,7 @@ def gradients_2025() -> GradientExample:
               backward, "==", 2 * B * D * K + 2 * B * D * K + (2 + 2) * B * D * D, r"C_{\mathrm{bwd}}"),
         Claim(("backward = 2 × forward", "反向 = 2 × 前向"), backward / forward, "==", 2,
               r"C_{\mathrm{bwd}} / C_{\mathrm{fwd}}"),
-        Claim(("x.grad is counted but not needed", "x.grad被计入，但其实用不上"), needed, "<", backward,
+        Claim(("x.grad is counted but not needed", "x.grad计算在内，但其实用不上"), needed, "<", backward,
               r"C_{\mathrm{bwd}}^{\mathrm{needed}}"),
     ))
     rows = (("l02_params", sp.Integer(D * D + D * K)), ("l02_fwd", forward), ("l02_bwd", backward),
@@ -725,7 +725,7 @@ i18n.register("lecture02", messages={
                         'with the context; the MLP dominates at short contexts.',
                         '单条序列前向FLOPs中各类矩阵乘法的占比，每个模型上面一条为T = {short}，下面一条为T = {long}。'
                         '注意力的T²项随上下文增长；上下文较短时MLP占主导。'),
-    'l02_fig_desc': ('Stacked horizontal bars, two per model. {rows}', '堆叠横条图，每个模型两条。{rows}'),
+    'l02_fig_desc': ('Stacked horizontal bars, two per model. {rows}', '堆叠条形图，每个模型两条。{rows}'),
     'l02_fig_row': ('{model} at T = {seq_len}: {shares}', '{model}，T = {seq_len}：{shares}'),
     'l02_fig_sep': ('; ', '；'),
     'l02_fig_share': ('{label} {value} %', '{label}{value}%'),
@@ -795,11 +795,11 @@ i18n.register("lecture02", messages={
     'l02_nb_shape': ('m × n × p', 'm × n × p'),
     'l02_nb_flops': ('FLOPs (2mnp, exact)', 'FLOPs（2mnp，精确）'),
     'l02_nb_seconds': ('Measured seconds (best of {repeats})', '实测秒数（{repeats}次取最快）'),
-    'l02_nb_rate': ('Achieved FLOP/s', '实际FLOP/s'),
-    'l02_nb_share': ('Fraction of an H100 SXM peak ({peak})', '相当于H100 SXM峰值（{peak}）的比例'),
+    'l02_nb_rate': ('Achieved FLOP/s', '实测FLOP/s'),
+    'l02_nb_share': ('Fraction of an H100 SXM peak ({peak})', '占H100 SXM峰值（{peak}）的比例'),
     'l02_nb_label': ('Measured on the machine that executed this notebook, not derived: the build '
                      'machine for the published copy, yours when you run it.',
-                     '以下是在执行本笔记本的机器上测得的数据，而非推导结果：发布版是构建机器的结果，你自己运行时则是你的机器。'),
+                     '以下数据是在运行本笔记本的机器上实测的，不是推导结果：发布版的数据来自构建机器，你自己运行时则来自你的机器。'),
 })
 
 
@@ -828,15 +828,15 @@ class MeasuredRates(render.Published):
 # ---------------------------------------------------------------- the training calculator
 
 i18n.register("lecture02", messages={
-    'l02_calc_run': ('Training run', '训练任务'),
+    'l02_calc_run': ('Training run', '训练设置'),
     'l02_calc_tokens': ('Training tokens', '训练词元数'),
     'l02_calc_mfu': ('MFU (0 to 1)', 'MFU（0到1之间）'),
     'l02_calc_recipe': ('Precision recipe', '精度方案'),
     'l02_calc_params': ('Parameters', '参数量'),
     'l02_calc_flops': ('Training FLOPs', '训练FLOPs'),
-    'l02_calc_days': ('Wall-clock days', '墙钟天数'),
+    'l02_calc_days': ('Wall-clock days', '墙钟时间（天）'),
     'l02_calc_state': ('Weights, gradients and optimizer state', '权重、梯度与优化器状态'),
-    'l02_calc_state_chip': ('… per chip, sharded evenly', '……均匀切分后每张芯片'),
+    'l02_calc_state_chip': ('… per chip, sharded evenly', '均匀切分后每张芯片上的量'),
     'l02_calc_fits': ('Fits in HBM (activations not counted)', '放得进HBM（未计激活值）'),
 })
 
