@@ -10,7 +10,8 @@
 #
 # ## Counting first
 #
-# On a tiny shape, the count of multiply-adds done by explicit loops equals $2 m n p$:
+# On a tiny shape, explicit loops do $m n p$ multiply-adds, and the FLOPs they count (two per
+# multiply-add) equal $2 m n p$:
 
 # %%
 import time
