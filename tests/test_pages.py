@@ -119,3 +119,11 @@ def test_source_shown_on_a_page_fits_its_box(name):
             function = getattr(importlib.import_module(names[shown]), shown)
             wide = [line for line in inspect.getsource(inspect.unwrap(function)).splitlines() if len(line) > 80]
             assert not wide, f"{name}#{block_id}: {shown}: {wide}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_headings_have_no_math(name):
+    """The table of contents and search show headings as plain text: TeX would show raw."""
+    for lang in LANGS:
+        titled = [title for _, title, _ in headings(source(name, lang)) if "$" in title]
+        assert not titled, f"{name}.{lang}: {titled}"
