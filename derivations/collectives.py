@@ -92,7 +92,7 @@ def steps(op: str, devices) -> sp.Expr:
         >>> steps("all_reduce", 8)
         14
         >>> steps("all_to_all", n)
-        n - 1
+        n_devices - 1
     """
     count = positive_int("devices", devices) - 1
     return 2 * count if _op(op) == "all_reduce" else count
@@ -110,7 +110,7 @@ def bytes_sent(op: str, bytes, devices) -> sp.Expr:
         >>> bytes_sent("all_to_all", 800, 4)
         300
         >>> sp.factor(bytes_sent("all_to_all", M, n))
-        M*(n - 1)/(2*n)
+        M_bytes*(n_devices - 1)/(2*n_devices)
     """
     size, count = positive("bytes", bytes), positive_int("devices", devices)
     shard = size / count
@@ -132,7 +132,7 @@ def time(op: str, bytes, devices, bandwidth, latency=0) -> sp.Expr:
         >>> time("all_reduce", 4 * 10**9, 8, 450 * 10**9)
         7/450
         >>> time("all_gather", M, n, W, alpha)
-        alpha*(n - 1) + M*(n - 1)/(W*n)
+        M_bytes*(n_devices - 1)/(W_link*n_devices) + alpha_link*(n_devices - 1)
         >>> time("broadcast", 1, 2, 1)
         Traceback (most recent call last):
         ...
@@ -217,7 +217,7 @@ def hierarchical_time(op: str, bytes, levels: tuple[Level, ...]) -> sp.Expr:
     Examples:
         >>> nodes = (Level("NVLink", 8, 450 * 10**9), Level("InfiniBand", 4, 50 * 10**9))
         >>> hierarchical_time("all_reduce", 8 * 10**9, nodes)
-        23/450
+        11/180
     """
     size = positive("bytes", bytes)
     total, inner = sp.Integer(0), sp.Integer(1)
