@@ -1,0 +1,258 @@
+"""Lectures 7 and 8 (parallelism): presets, the measured numbers of `lecture_08.py`, its claims.
+
+Measurements are cited, not derived: they are what `lecture_08.py` printed on the course's
+8×H100 node (the 2025 trace, `var/traces/lecture_08_stdout.txt` of
+stanford-cs336/spring2025-lectures). What the site derives is how each printed number follows
+from the printed time, which definition of bandwidth it uses, and what the other definitions
+give for the same run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from .. import collectives, parallelism
+from ..catalog.hardware import H100_NVL, H100_SXM
+from ..catalog.interconnects import NVLINK4
+from ..core import i18n, render
+from ..core.cache import derived
+from ..core.claims import Claim, Claims
+from ..core.i18n import message, term
+
+i18n.register("parallelism", messages={
+    "l08_rank": ("Rank", "进程编号"),
+    "l08_printed_ms": ("Printed time (ms)", "打印的用时（毫秒）"),
+    "l08_printed_bw": ("Printed bandwidth", "打印的带宽"),
+    "l08_lecture_formula": ("Lecture's formula on the printed time (GiB/s)", "用打印的用时代入课上公式（GiB/s）"),
+    "l08_busbw": ("nccl-tests bus bandwidth (GB/s)", "nccl-tests总线带宽（GB/s）"),
+    "l08_algbw": ("nccl-tests algorithm bandwidth (GB/s)", "nccl-tests算法带宽（GB/s）"),
+})
+
+TRACE = "https://github.com/stanford-cs336/spring2025-lectures/blob/main/var/traces/lecture_08_stdout.txt"
+LECTURE = "https://github.com/stanford-cs336/spring2025-lectures/blob/main/lecture_08.py"
+
+# ---------------------------------------------------------------- presets of lecture_08.py
+WORLD_SIZE = 4  # collectives and the data- and tensor-parallel MLPs
+NUM_ELEMENTS = 100 * 1024**2  # benchmark tensors: float32
+FLOAT32_BYTES = 4
+BATCH, NUM_DIM, NUM_LAYERS = 128, 1024, 4  # generate_sample_data, the MLPs
+PIPELINE_WORLD_SIZE, NUM_MICRO_BATCHES = 2, 4
+
+# ---------------------------------------------------------------- what the trace printed
+# (rank, milliseconds, "GB/s") in the order printed; the code rounds ms to 2 decimals and
+# bandwidth (bytes/s / 1024**3) to an integer.
+ALL_REDUCE_MS = {1: "2.17", 0: "2.15", 3: "2.11", 2: "2.11"}
+ALL_REDUCE_PRINTED = {0: 273, 1: 270, 3: 278, 2: 278}
+REDUCE_SCATTER_MS = {0: "3.98", 3: "3.88", 1: "3.99", 2: "3.88"}
+REDUCE_SCATTER_PRINTED = {0: 74, 1: 73, 3: 76, 2: 76}
+# The all-reduce example: rank r starts with [0, 1, 2, 3] + r; every rank printed this after it.
+ALL_REDUCE_EXAMPLE_PRINTED = (6, 10, 14, 18)
+
+# ---------------------------------------------------------------- constants "as lectured"
+NVLINK_AS_LECTURED = 900 * 10**9  # "18 NVLink 4.0 links, for a total of 900GB/s"
+HBM_AS_LECTURED = 3_900 * 10**9  # "memory bandwidth for HBM is 3.9 TB/s" (the H100 NVL figure)
+GIB = 1024**3
+
+
+def lecture_all_reduce_bandwidth(size_bytes, world_size, seconds) -> sp.Expr:
+    """`all_reduce` of lecture_08.py: size · 2 · (world − 1) / (world · duration), in bytes/s."""
+    return size_bytes * 2 * (world_size - 1) / (world_size * seconds)
+
+
+def lecture_reduce_scatter_bandwidth(output_bytes, world_size, seconds) -> sp.Expr:
+    """`reduce_scatter` of lecture_08.py (2025): the *output's* bytes · (world − 1) / (world · duration)."""
+    return output_bytes * (world_size - 1) / (world_size * seconds)
+
+
+def _seconds(ms: str) -> sp.Rational:
+    return sp.Rational(ms) / 1000
+
+
+def _rounding_holds(printed: int, formula, ms: str) -> bool:
+    """Does some time that prints as `ms` give a bandwidth that prints as `printed`?"""
+    slow = formula(_seconds(ms) + sp.Rational(5, 10**6)) / GIB
+    fast = formula(_seconds(ms) - sp.Rational(5, 10**6)) / GIB
+    return bool(slow - sp.Rational(1, 2) <= printed) and bool(printed <= fast + sp.Rational(1, 2))
+
+
+@dataclass(frozen=True)
+class MeasuredTable(render.Published):
+    """The trace's timings with the lecture's bandwidth and nccl-tests' two bandwidths."""
+
+    op: str
+
+    def to_markdown(self, lang: str) -> str:
+        size = NUM_ELEMENTS * FLOAT32_BYTES  # one rank's tensor (all-reduce) or output (reduce-scatter)
+        header = [message("l08_rank", lang), message("l08_printed_ms", lang), message("l08_printed_bw", lang),
+                  message("l08_lecture_formula", lang), message("l08_algbw", lang), message("l08_busbw", lang)]
+        times = ALL_REDUCE_MS if self.op == "all_reduce" else REDUCE_SCATTER_MS
+        printed = ALL_REDUCE_PRINTED if self.op == "all_reduce" else REDUCE_SCATTER_PRINTED
+        full = size if self.op == "all_reduce" else size * WORLD_SIZE  # nccl-tests: the input of each rank
+        rows = []
+        for rank in sorted(times):
+            seconds = _seconds(times[rank])
+            lecture = (lecture_all_reduce_bandwidth(size, WORLD_SIZE, seconds) if self.op == "all_reduce"
+                       else lecture_reduce_scatter_bandwidth(size, WORLD_SIZE, seconds))
+            rows.append([render.math(rank), f"${times[rank]}$", f"${printed[rank]}$",
+                         f"${render.decimal(lecture / GIB, 4)}$",
+                         f"${render.decimal(collectives.algorithm_bandwidth(full, seconds) / 10**9, 4)}$",
+                         f"${render.decimal(collectives.bus_bandwidth(self.op, full, WORLD_SIZE, seconds) / 10**9, 4)}$"])
+        return render.table(header, rows)
+
+
+@derived
+def measured_table(op: str = "all_reduce") -> MeasuredTable:
+    if op not in ("all_reduce", "reduce_scatter"):
+        raise ValueError(f"op must be all_reduce or reduce_scatter; got {op!r}")
+    return MeasuredTable(op)
+
+
+@derived
+def stdout_claims() -> Claims:
+    """The trace's numbers follow from its times and the lecture's formulas (checked per rank)."""
+    size = NUM_ELEMENTS * FLOAT32_BYTES
+    example = [sum(i + rank for rank in range(WORLD_SIZE)) for i in range(WORLD_SIZE)]
+    items = [Claim(("all-reduce of [0, 1, 2, 3] + rank over 4 ranks, as printed",
+                    "4个进程对[0, 1, 2, 3] + rank做全规约，打印的结果"),
+                   sum(abs(d - q) for d, q in zip(example, ALL_REDUCE_EXAMPLE_PRINTED)), "==", 0,
+                   r"\sum_i \left\lvert \sum_r (i + r) - y_i \right\rvert")]
+    for (op, op_zh), times, printed, formula in (
+            (("all-reduce", "全规约"), ALL_REDUCE_MS, ALL_REDUCE_PRINTED, lecture_all_reduce_bandwidth),
+            (("reduce-scatter", "规约分散"), REDUCE_SCATTER_MS, REDUCE_SCATTER_PRINTED,
+             lecture_reduce_scatter_bandwidth)):
+        consistent = sum(_rounding_holds(printed[rank], lambda s_: formula(size, WORLD_SIZE, s_), times[rank])
+                         for rank in times)
+        items.append(Claim((f"{op}: ranks whose printed GB/s follows from their printed ms",
+                            f"{op_zh}：打印的带宽能由打印的用时算出的进程数"),
+                           sp.Integer(consistent), "==", len(times), r"\#\{r\}"))
+    return Claims(tuple(items))
+
+
+@derived
+def errata() -> Claims:
+    """Where lecture 8 slips, each as a claim that holds: published value against derived value."""
+    n, t_, M = collectives.n, collectives.t_seconds, collectives.M
+    output = M / n  # reduce_scatter_tensor's output is 1/n of each rank's input
+    lecture_rs = lecture_reduce_scatter_bandwidth(output, n, t_)
+    bus_rs = collectives.bus_bandwidth("reduce_scatter", M, n, t_)
+    rank0 = _seconds(REDUCE_SCATTER_MS[0])
+    size = NUM_ELEMENTS * FLOAT32_BYTES
+    corrected = collectives.bus_bandwidth("reduce_scatter", size * WORLD_SIZE, WORLD_SIZE, rank0) / GIB
+    all_reduce0 = collectives.bus_bandwidth("all_reduce", size, WORLD_SIZE, _seconds(ALL_REDUCE_MS[0])) / GIB
+    return Claims((
+        Claim(("lecture's all-reduce bandwidth is nccl-tests' bus bandwidth", "课上的全规约带宽就是nccl-tests的总线带宽"),
+              sp.cancel(lecture_all_reduce_bandwidth(M, n, t_) / collectives.bus_bandwidth("all_reduce", M, n, t_)), "==", 1,
+              r"\hat{W} / W_{\mathrm{bus}}"),
+        Claim(("2025 reduce-scatter formula (output bytes) reads busbw / n", "2025年规约分散公式用输出字节数，读数是总线带宽的1/n"),
+              sp.cancel(bus_rs / lecture_rs), "==", n, r"W_{\mathrm{bus}} / \hat{W}"),
+        Claim(("rank 0: printed 74, nccl-tests busbw of the same run (GiB/s)", "进程0：打印74，同一次运行的nccl-tests总线带宽（GiB/s）"),
+              corrected, ">", 4 * 73, r"W_{\mathrm{bus}, 0}"),
+        Claim(("corrected reduce-scatter busbw exceeds all-reduce's on the same node", "修正后规约分散的总线带宽高于同一节点上全规约的"),
+              corrected, ">", all_reduce0, r"W_{\mathrm{bus}, 0}"),
+        Claim(("\"GB/s\" printed are GiB/s: 1024³ over 10⁹", "打印的“GB/s”其实是GiB/s：1024³与10⁹之比"),
+              sp.Rational(GIB, 10**9), ">", 1, r"2^{30} / 10^{9}"),
+        Claim(("NVLink \"900 GB/s\" adds both directions: per direction", "NVLink的“900 GB/s”是两个方向之和，单向为"),
+              sp.Rational(NVLINK_AS_LECTURED, 2), "==", NVLINK4.bytes_per_s, r"W_{\text{NVLink}}"),
+        Claim(("measured all-reduce busbw (rank 0, GB/s) is below NVLink's per-direction peak",
+               "实测全规约总线带宽（进程0，GB/s）低于NVLink单向峰值"),
+              all_reduce0 * GIB / 10**9, "<", NVLINK4.bytes_per_s / 10**9, r"W_{\mathrm{bus}, 0}"),
+        Claim(("HBM \"3.9 TB/s\" as lectured is the H100 NVL's", "课上的HBM“3.9 TB/s”是H100 NVL的数值"),
+              HBM_AS_LECTURED, "==", H100_NVL.hbm_bytes_per_s, r"B_{\text{HBM}}"),
+        Claim(("lectured HBM / H100 SXM's 3.35 TB/s (lecture 10)", "课上的HBM带宽与H100 SXM的3.35 TB/s（第10讲）之比"),
+              sp.Rational(HBM_AS_LECTURED, H100_SXM.hbm_bytes_per_s), ">", 1, r"\frac{3.9}{3.35}"),
+    ))
+
+
+@derived
+def hbm_vs_nvlink() -> parallelism.Equations:
+    """How much faster HBM is than NVLink, as lectured (mixing a bidirectional figure) and per direction."""
+    return parallelism.Equations((
+        ((r"\frac{B_{\text{HBM}}}{W_{\text{NVLink}}}\ \text{(as lectured)}", r"\frac{B_{\text{HBM}}}{W_{\text{NVLink}}}\ \text{（课上）}"),
+         rf"\frac{{3.9 \times 10^{{12}}}}{{9 \times 10^{{11}}}} \approx {render.decimal(sp.Rational(HBM_AS_LECTURED, NVLINK_AS_LECTURED), 3)}"),
+        ((r"\frac{B_{\text{HBM}}}{W_{\text{NVLink}}}\ \text{(SXM, per direction)}", r"\frac{B_{\text{HBM}}}{W_{\text{NVLink}}}\ \text{（SXM，单向）}"),
+         rf"\frac{{3.35 \times 10^{{12}}}}{{4.5 \times 10^{{11}}}} \approx {render.decimal(H100_SXM.hbm_bytes_per_s / NVLINK4.bytes_per_s, 3)}"),
+    ))
+
+
+# ---------------------------------------------------------------- lecture 7 presets
+ZERO_FIGURE_1 = {"params": 7_500_000_000, "devices": 64, "optimizer_bytes": 12}  # Rajbhandari et al. 2020
+ZERO_FIGURE_1_PRINTED_GB = ("120", "31.4", "16.6", "1.9")
+LECTURE7_A100 = {"memory_bytes": 80 * 10**9, "devices": 8, "optimizer_bytes": 8}  # slide: 8 × A100 80 GB
+LECTURE7_A100_PRINTED_B = ("6.66", "16", "24.62", "53.33")
+
+
+@derived
+def zero_claims() -> Claims:
+    """The ZeRO paper's figure 1 and lecture 7's A100 table, each entry derived and compared."""
+    items = []
+    for stage, printed in enumerate(ZERO_FIGURE_1_PRINTED_GB):
+        derived_gb = parallelism.zero_memory(**ZERO_FIGURE_1, stage=stage) / 10**9
+        items.append(Claim((f"ZeRO figure 1, stage {stage}: printed {printed} GB (to 0.05)",
+                            f"ZeRO论文图1，阶段{stage}：印为{printed} GB（误差0.05以内）"),
+                           abs(derived_gb - sp.Rational(printed)), "<", sp.Rational(5, 100), rf"\lvert M_{stage} - {printed}\rvert"))
+    for stage, printed in enumerate(LECTURE7_A100_PRINTED_B):
+        derived_b = parallelism.zero_largest_model(**LECTURE7_A100, stage=stage) / 10**9
+        items.append(Claim((f"lecture 7, 8 × A100 80 GB, stage {stage}: printed {printed}B (to 0.01)",
+                            f"第7讲，8张A100 80GB，阶段{stage}：印为{printed}B（误差0.01以内）"),
+                           abs(derived_b - sp.Rational(printed)), "<", sp.Rational(1, 100), rf"\lvert N_{stage} - {printed}\rvert"))
+    return Claims(tuple(items))
+
+
+# ---------------------------------------------------------------- the parallel MLPs, simulated
+@dataclass(frozen=True)
+class MlpTraffic(render.Published):
+    """Bytes one device sends per step in lecture 8's data-, tensor- and pipeline-parallel MLPs,
+    counted on numpy arrays standing for each rank's shards, and the closed forms they match."""
+
+    rows: tuple[tuple[str, str, int, sp.Expr], ...]  # strategy key, collective, counted, formula
+
+    def to_markdown(self, lang: str) -> str:
+        header = [message("par_configuration", lang), term("par_collective", lang),
+                  message("par_bytes_sent", lang), "$=$"]
+        return render.table(header, ([term(key, lang), what, f"${render.integer(counted)}$",
+                                      f"${render.integer(formula)}$" if formula.is_Integer else render.math(formula)]
+                                     for key, what, counted, formula in self.rows))
+
+
+@derived
+def mlp_traffic(batch=BATCH, dim=NUM_DIM, layers=NUM_LAYERS, world=WORLD_SIZE, micro=NUM_MICRO_BATCHES) -> MlpTraffic:
+    """Run the three strategies on numpy arrays in one process and count what rank 0 sends.
+
+    Data parallel: each rank's gradients are all-reduced on a ring, every layer. Tensor
+    parallel: each rank computes `dim / world` columns, then all-gathers the activations,
+    every layer. Pipeline parallel: rank 0 sends each micro-batch's activations to rank 1.
+    GeLU is left out: it changes no shape, so nothing sent.
+    """
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch, dim)).astype(np.float32)
+    weights = [(rng.standard_normal((dim, dim)) / np.sqrt(dim)).astype(np.float32) for _ in range(layers)]
+
+    dp_sent = 0
+    for _ in range(layers):
+        grad = rng.standard_normal((dim, dim)).astype(np.float32)  # rank 0's gradient of this layer
+        shards = np.array_split(grad.ravel(), world)
+        for step in range(2 * (world - 1)):  # reduce-scatter, then all-gather: one shard per step
+            dp_sent += shards[step % world].nbytes
+
+    tp_sent, h_, reference = 0, x, x
+    for layer in range(layers):
+        columns = np.array_split(np.arange(dim), world)
+        shards = [h_ @ weights[layer][:, cols] for cols in columns]  # rank r's slice of the layer
+        tp_sent += sum(shards[(0 - step) % world].nbytes for step in range(world - 1))  # ring all-gather
+        h_ = np.concatenate(shards, axis=1)
+        reference = reference @ weights[layer]
+    if not np.allclose(h_, reference, atol=1e-3):
+        raise AssertionError("the tensor-parallel forward differs from the unsharded one")
+
+    pp_sent = sum(chunk.nbytes for chunk in np.array_split(x @ weights[0], micro, axis=0))
+
+    return MlpTraffic((
+        ("par_data_parallel", "all-reduce", dp_sent,
+         sp.Integer(2 * (world - 1) * layers * dim * dim * FLOAT32_BYTES) / world),
+        ("par_tensor_parallel", "all-gather", tp_sent,
+         sp.Integer((world - 1) * layers * batch * dim * FLOAT32_BYTES) / world),
+        ("par_pipeline_parallel", "send/recv", pp_sent, sp.Integer(batch * dim * FLOAT32_BYTES)),
+    ))
