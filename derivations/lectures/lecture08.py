@@ -16,7 +16,7 @@ import sympy as sp
 
 from .. import collectives, parallelism
 from ..catalog.hardware import H100_NVL, H100_SXM
-from ..catalog.interconnects import NVLINK4
+from ..catalog.interconnects import IB_NDR, NVLINK4
 from ..core import i18n, render
 from ..core.cache import derived
 from ..core.claims import Claim, Claims
@@ -256,3 +256,135 @@ def mlp_traffic(batch=BATCH, dim=NUM_DIM, layers=NUM_LAYERS, world=WORLD_SIZE, m
          sp.Integer((world - 1) * layers * batch * dim * FLOAT32_BYTES) / world),
         ("par_pipeline_parallel", "send/recv", pp_sent, sp.Integer(batch * dim * FLOAT32_BYTES)),
     ))
+
+
+# ---------------------------------------------------------------- worked questions' answers
+i18n.register("parallelism", messages={
+    "l08_quantity": ("Quantity", "量"),
+    "l08_value": ("Value", "值"),
+})
+
+
+@dataclass(frozen=True)
+class Answers(render.Published):
+    """A worked question's answer: labelled values, each derived by the package."""
+
+    rows: tuple[tuple[tuple[str, str], str], ...]  # ((en, zh) label, LaTeX value)
+
+    def to_markdown(self, lang: str) -> str:
+        return render.table([message("l08_quantity", lang), message("l08_value", lang)],
+                            ([i18n.pair(*label, lang), f"${value}$"] for label, value in self.rows))
+
+
+def _ms(seconds) -> str:
+    return rf"{render.decimal(seconds * 1000, 3)}\ \mathrm{{ms}}"
+
+
+def _gb(value) -> str:
+    return rf"{render.decimal(value / 10**9, 3)}\ \mathrm{{GB}}"
+
+
+@derived
+def answers_collectives() -> tuple[Answers, ...]:
+    nvlink = NVLINK4.bytes_per_s
+    grads = 2 * 7 * 10**9  # a 7B model's bf16 gradients
+    q1 = Answers((
+        (("all-reduce of 14 GB on 8 GPUs over NVLink 4", "8张GPU经NVLink 4全规约14 GB"),
+         _ms(collectives.time("all_reduce", grads, 8, nvlink))),
+        (("the same with the lecture's 900 GB/s taken as per direction", "把课上的900 GB/s误当作单向带宽"),
+         _ms(collectives.time("all_reduce", grads, 8, NVLINK_AS_LECTURED))),
+    ))
+    size, busbw = 2**30, 360 * 10**9
+    algbw = busbw / collectives.bus_factor("all_reduce", 8)
+    q2 = Answers((
+        (("algorithm bandwidth", "算法带宽"), rf"{render.decimal(algbw / 10**9, 4)}\ \mathrm{{GB/s}}"),
+        (("time of one all-reduce of 1 GiB", "一次1 GiB全规约的用时"), _ms(size / algbw)),
+    ))
+    alpha = sp.Rational(5, 10**6)
+    crossover = 8 * alpha * nvlink  # 2(n-1)α = 2(n-1)M/(nW)  ⇔  M = nαW
+    q3 = Answers((
+        ((r"buffer where latency equals bandwidth time (n = 8, α = 5 µs)", "时延项与带宽项相等时的缓冲区（n = 8，α = 5 µs）"),
+         _gb(crossover)),
+        (("check: the two terms there", "验算：此时两项分别为"),
+         rf"{_ms(14 * alpha)},\ {_ms(collectives.time('all_reduce', crossover, 8, nvlink))}"),
+    ))
+    q4 = Answers((
+        (("all-to-all / all-gather time on a ring", "环上全交换与全收集的用时之比"),
+         render.latex(sp.simplify(collectives.time("all_to_all", collectives.M, collectives.n, collectives.W)
+                                  / collectives.time("all_gather", collectives.M, collectives.n, collectives.W)))),
+    ))
+    return q1, q2, q3, q4
+
+
+@derived
+def answers_data_parallel() -> tuple[Answers, ...]:
+    params, hbm = 70 * 10**9, 80 * 10**9
+    q1 = Answers(tuple(
+        ((f"ZeRO-{stage}, 70B, 64 devices, K = 12", f"ZeRO-{stage}，70B，64台设备，K = 12"),
+         rf"{_gb(parallelism.zero_memory(params, 64, stage))}\ "
+         + (r"\le" if parallelism.zero_memory(params, 64, stage) <= hbm else ">") + r"\ 80\ \mathrm{GB}")
+        for stage in range(4)))
+    fewest = sp.ceiling(parallelism.zero_memory(params, 1, 0) / hbm)
+    q2 = Answers(((("fewest devices for ZeRO-3 to hold 70B's model state", "ZeRO-3放下70B模型状态所需的最少设备数"),
+                   render.latex(fewest)),))
+    tokens = parallelism.dp_tokens_to_be_compute_bound("H100_SXM", "IB_NDR", 1024, 0)
+    batch = 4 * 1024**2
+    q3 = Answers((
+        (("tokens per device to hide DDP's all-reduce (H100, IB NDR)", "掩盖DDP全规约所需的每设备词元数（H100，IB NDR）"),
+         render.decimal(tokens, 4)),
+        (("largest data-parallel degree for a 4M-token batch", "4M词元的批次下最大的数据并行度"),
+         render.latex(sp.floor(batch / tokens))),
+    ))
+    traffic = parallelism.zero_traffic(params, 64, 3)
+    q4 = Answers((
+        (("bytes one device sends per step, ZeRO-3, 70B, 64 devices", "ZeRO-3下70B模型、64台设备每步每台设备发送的字节数"), _gb(traffic)),
+        (("time over InfiniBand NDR", "经InfiniBand NDR的用时"),
+         rf"{render.decimal(traffic / IB_NDR.bytes_per_s, 3)}\ \mathrm{{s}}"),
+    ))
+    return q1, q2, q3, q4
+
+
+@derived
+def answers_tensor_pipeline() -> tuple[Answers, ...]:
+    q1 = Answers((
+        (("bubble, p = 8, m = 32", "气泡，p = 8，m = 32"), render.latex(parallelism.bubble_fraction(8, 32))),
+        (("bubble, p = 8, m = 32, v = 2", "气泡，p = 8，m = 32，v = 2"), render.latex(parallelism.bubble_fraction(8, 32, 2))),
+    ))
+    micro = sp.ceiling((16 - 1) / sp.Rational(5, 100))
+    q2 = Answers(((("micro-batches for a bubble of at most 5% with p = 16", "p = 16时气泡不超过5%所需的微批次数"),
+                   render.latex(micro)),
+                  (("check: bubble at that m", "验算：该m下的气泡"), render.latex(parallelism.bubble_fraction(16, micro))),))
+    q3 = Answers((
+        (("h above which t = 8 is compute-bound on NVLink 4", "t = 8在NVLink 4上计算受限所需的h"),
+         render.decimal(parallelism.tp_hidden_to_be_compute_bound("H100_SXM", "NVLINK4", 8), 4)),
+        (("the same for t = 16 over InfiniBand NDR", "t = 16经InfiniBand NDR时"),
+         render.decimal(parallelism.tp_hidden_to_be_compute_bound("H100_SXM", "IB_NDR", 16), 4)),
+    ))
+    sbh = 2048 * 12288  # GPT-3, b = 1
+    sent = 2 * collectives.bytes_sent("all_reduce", 2 * sbh, 8)
+    q4 = Answers(((("bytes one device sends per layer, forward, GPT-3 shape, b = 1, t = 8",
+                    "GPT-3形状、b = 1、t = 8时每层前向每台设备发送的字节数"), _gb(sent)),
+                  (("time on NVLink 4", "在NVLink 4上的用时"), _ms(sent / NVLINK4.bytes_per_s))))
+    return q1, q2, q3, q4
+
+
+@derived
+def answers_activations() -> tuple[Answers, ...]:
+    shape = dict(seq_len=2048, batch=1, hidden=12288, heads=96)
+    cases = (
+        (("GPT-3 layer, no parallelism", "GPT-3单层，不并行"), {}),
+        (("t = 8", "t = 8"), {"tensor_parallel": 8}),
+        (("t = 8 + sequence parallel", "t = 8加序列并行"), {"tensor_parallel": 8, "sequence_parallel": True}),
+        (("t = 8 + SP + selective recomputation", "t = 8加序列并行与选择性重计算"),
+         {"tensor_parallel": 8, "sequence_parallel": True, "recompute": "selective"}),
+    )
+    q1 = Answers(tuple((label, rf"{_gb(parallelism.activation_bytes(**shape, **kwargs))}\ \times 96 = "
+                        rf"{_gb(96 * parallelism.activation_bytes(**shape, **kwargs))}") for label, kwargs in cases))
+    llama = parallelism.attention_share("Llama 3 405B", 8192, 16384, 128)
+    q2 = Answers(((("5as/h for Llama 3 405B at s = 8192", "Llama 3 405B在s = 8192时的5as/h"), render.latex(llama.ratio)),
+                  (("share of the attention scores", "注意力分数部分的占比"), rf"{render.decimal(llama.share * 100, 3)}\%")))
+    full = parallelism.activation_bytes(**shape, recompute="full")
+    q3 = Answers(((("full recomputation, per layer", "完全重计算，每层"), _gb(full)),
+                  (("training FLOPs with full recomputation over without: 8N/6N", "完全重计算与不重计算的训练FLOPs之比：8N/6N"),
+                   render.latex(sp.Rational(8, 6)))))
+    return q1, q2, q3
