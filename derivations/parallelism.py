@@ -548,3 +548,147 @@ class AttentionShare(render.Published):
 def attention_share(name="GPT-3 175B", seq_len=2048, hidden=12288, heads=96) -> AttentionShare:
     return AttentionShare(name, positive_int("seq_len", seq_len), positive_int("hidden", hidden),
                           positive_int("heads", heads))
+
+
+@derived
+def tp_formulas() -> Equations:
+    """A tensor-parallel layer's forward: matmul time against its two all-reduces, and the h where they meet."""
+    F_, W_ = F_peak, collectives.W
+    math = 24 * b * s * h**2 / (t * F_)
+    comm = 2 * collectives.bytes_sent("all_reduce", PARAM_BYTES * b * s * h, t) / W_
+    return Equations((
+        ((r"T_{\text{math}}", r"T_{\text{计算}}"), math),
+        ((r"T_{\text{comm}}", r"T_{\text{通信}}"), sp.factor(comm)),
+        (r"h^{*}", sp.solve(sp.Eq(math, comm), h)[0]),
+    ))
+
+
+@derived
+def pipeline_formulas() -> Equations:
+    """The bubble of a pipeline of $p$ stages and $m$ micro-batches, plain and interleaved."""
+    return Equations((
+        ((r"\frac{t_{\text{bubble}}}{t_{\text{ideal}}}", r"\frac{t_{\text{气泡}}}{t_{\text{理想}}}"), bubble_fraction(p, m)),
+        ((r"\frac{t_{\text{bubble}}}{t_{\text{ideal}}}\Big|_{\text{interleaved}}",
+          r"\frac{t_{\text{气泡}}}{t_{\text{理想}}}\Big|_{\text{交错}}"), bubble_fraction(p, m, v)),
+        ((r"\frac{t_{\text{bubble}}}{t_{\text{total}}}", r"\frac{t_{\text{气泡}}}{t_{\text{总}}}"),
+         sp.factor(sp.simplify(bubble_fraction(p, m) / (1 + bubble_fraction(p, m))))),
+    ))
+
+
+# ---------------------------------------------------------------- the pipeline schedule, drawn
+i18n.register("parallelism", messages={
+    "par_fig_device": ("Device (pipeline stage)", "设备（流水线阶段）"),
+    "par_fig_time": ("Time (forward-pass units of one chunk)", "时间（以一个模型块的前向用时为单位）"),
+    "par_fig_forward": ("forward", "前向"),
+    "par_fig_backward": ("backward", "反向"),
+    "par_fig_title": ("Pipeline schedule: p = {p}, m = {m}, v = {v}", "流水线调度：p = {p}，m = {m}，v = {v}"),
+    "par_fig_desc": ("Each row is a device; boxes are forward (1 unit) and backward (2 units) passes of "
+                     "numbered micro-batches; blank space is the bubble.",
+                     "每行是一台设备；方块是编号微批次的前向（1个单位）和反向（2个单位）计算；空白处就是气泡。"),
+    "par_fig_caption": ("Pipeline schedule, p = {p}, m = {m}, v = {v}: idle time over busy time on this grid "
+                        "is {measured}, and (p − 1)/(v·m) = {formula}.",
+                        "流水线调度，p = {p}，m = {m}，v = {v}：这张网格上空闲时间与忙碌时间之比为{measured}，"
+                        "而(p − 1)/(v·m) = {formula}。"),
+})
+
+
+def pipeline_schedule(stages: int, microbatches: int, chunks: int = 1, forward: int = 1, backward: int = 2):
+    """Greedy list schedule: (device, start, duration, kind, micro-batch, chunk) for each pass.
+
+    Model chunk $c$ of device $d$ is virtual stage $c p + d$. A device runs one pass at a time,
+    forwards first, micro-batches in groups of $p$ and chunk by chunk (Megatron's interleaved
+    order); a pass starts once its input (the previous virtual stage, or the next one's
+    backward) has finished.
+    """
+    P = int(positive_int("stages", stages))
+    Mi = int(positive_int("microbatches", microbatches))
+    V = int(positive_int("chunks", chunks))
+    last = P * V - 1
+    finish, busy, passes = {}, [0] * P, []
+    pending = {(kind, j, k) for kind in "FB" for j in range(Mi) for k in range(P * V)}
+
+    def before(op):
+        kind, j, k = op
+        if kind == "F":
+            return ("F", j, k - 1) if k else None
+        return ("F", j, k) if k == last else ("B", j, k + 1)
+
+    def order(op):
+        kind, j, k = op
+        return (kind == "B", j // P, -(k // P) if kind == "B" else k // P, j)
+
+    now = 0
+    while pending:
+        for device in range(P):
+            if busy[device] > now:
+                continue
+            ready = [op for op in pending if op[2] % P == device
+                     and (before(op) is None or finish.get(before(op), now + 1) <= now)]
+            if ready:
+                op = min(ready, key=order)
+                pending.remove(op)
+                length = forward if op[0] == "F" else backward
+                finish[op] = busy[device] = now + length
+                passes.append((device, now, length, op[0], op[1], op[2] // P))
+        now += 1
+    return tuple(sorted(passes, key=lambda item: (item[0], item[1])))
+
+
+@dataclass(frozen=True)
+class PipelineFigure(render.Published):
+    stages: int
+    microbatches: int
+    chunks: int
+
+    @property
+    def passes(self):
+        return pipeline_schedule(self.stages, self.microbatches, self.chunks)
+
+    @property
+    def measured(self) -> sp.Rational:
+        passes = self.passes
+        end = max(start + length for _, start, length, *_ in passes)
+        busy = sum(length for device, _, length, *_ in passes if device == 0)
+        return sp.Rational(end - busy, busy)
+
+    def _draw(self, axes, lang: str) -> None:
+        from .figures import COLORS, INK
+
+        for device, start, length, kind, micro, chunk in self.passes:
+            color = COLORS[0] if kind == "F" else COLORS[1]
+            alpha = 1.0 if chunk == 0 else 0.55
+            axes.broken_barh([(start, length)], (device - 0.4, 0.8), facecolors=color, alpha=alpha,
+                             edgecolor=INK, linewidth=0.4)
+            axes.text(start + length / 2, device, str(micro + 1), ha="center", va="center", fontsize=7,
+                      color="white" if kind == "F" else INK)
+        axes.set_yticks(range(self.stages), [str(d) for d in range(self.stages)])
+        axes.invert_yaxis()
+        axes.set_xlabel(message("par_fig_time", lang))
+        axes.set_ylabel(message("par_fig_device", lang))
+        axes.grid(False)
+        from matplotlib.patches import Patch
+
+        axes.legend(handles=[Patch(facecolor=COLORS[0], label=message("par_fig_forward", lang)),
+                             Patch(facecolor=COLORS[1], label=message("par_fig_backward", lang))],
+                    loc="upper right", ncols=2)
+        axes.set_ylim(self.stages - 0.5 + 0.9, -0.6)
+
+    def to_markdown(self, lang: str) -> str:
+        from .figures import _html  # private helper, shared with lecture 10's figures
+
+        fields = dict(p=self.stages, m=self.microbatches, v=self.chunks)
+        formula = bubble_fraction(self.stages, self.microbatches, self.chunks)
+        return _html(self._draw, key=f"pipeline-{self.stages}-{self.microbatches}-{self.chunks}", lang=lang,
+                     height_in=0.5 + 0.42 * self.stages + 0.5, title=message("par_fig_title", lang, **fields),
+                     desc=message("par_fig_desc", lang),
+                     caption=message("par_fig_caption", lang, measured=str(self.measured), formula=str(formula), **fields))
+
+
+@derived
+def pipeline_figure(stages=4, microbatches=8, chunks=1) -> PipelineFigure:
+    """The schedule of `pipeline_schedule` drawn as a grid, its measured bubble in the caption."""
+    figure = PipelineFigure(int(positive_int("stages", stages)), int(positive_int("microbatches", microbatches)),
+                            int(positive_int("chunks", chunks)))
+    if figure.measured != bubble_fraction(stages, microbatches, chunks):
+        raise AssertionError(f"schedule's bubble {figure.measured} is not (p-1)/(vm)")
+    return figure

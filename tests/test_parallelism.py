@@ -265,3 +265,14 @@ def test_pages_render_in_both_languages():
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@pytest.mark.parametrize("stages, micro, chunks", [(4, 8, 1), (4, 8, 2), (2, 4, 1)])
+def test_drawn_schedule_matches_the_simulated_grid(stages, micro, chunks):
+    """The schedule the page draws has the same length and work per device as the test's grid."""
+    grid = simulate_pipeline(stages, micro, chunks)
+    passes = par.pipeline_schedule(stages, micro, chunks)
+    assert max(start + length for _, start, length, *_ in passes) == grid.shape[1]
+    for device in range(stages):
+        assert sum(length for d, _, length, *_ in passes if d == device) == grid[device].sum()
+    assert par.pipeline_figure(stages, micro, chunks).measured == par.bubble_fraction(stages, micro, chunks)
