@@ -58,13 +58,19 @@ GIB = 1024**3
 
 
 def lecture_all_reduce_bandwidth(size_bytes, world_size, seconds) -> sp.Expr:
-    """`all_reduce` of lecture_08.py: size · 2 · (world − 1) / (world · duration), in bytes/s."""
+    """lecture_08.py's `all_reduce` bandwidth, bytes/s.
+
+    size · 2 · (world − 1) / (world · duration)
+    """
     return size_bytes * 2 * (world_size - 1) / (world_size * seconds)
 
 
-def lecture_reduce_scatter_bandwidth(output_bytes, world_size, seconds) -> sp.Expr:
-    """`reduce_scatter` of lecture_08.py (2025): the *output's* bytes · (world − 1) / (world · duration)."""
-    return output_bytes * (world_size - 1) / (world_size * seconds)
+def lecture_reduce_scatter_bandwidth(output, world_size, seconds) -> sp.Expr:
+    """lecture_08.py's `reduce_scatter` bandwidth (2025), bytes/s.
+
+    output bytes · (world − 1) / (world · duration)
+    """
+    return output * (world_size - 1) / (world_size * seconds)
 
 
 def _seconds(ms: str) -> sp.Rational:
