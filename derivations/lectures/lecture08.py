@@ -223,44 +223,64 @@ class MlpTraffic(render.Published):
                                      for key, what, counted, formula in self.rows))
 
 
-@derived
-def mlp_traffic(batch=BATCH, dim=NUM_DIM, layers=NUM_LAYERS, world=WORLD_SIZE, micro=NUM_MICRO_BATCHES) -> MlpTraffic:
-    """Run the three strategies on numpy arrays in one process and count what rank 0 sends.
+def data_parallel_sent(grads: list[np.ndarray], world: int) -> int:
+    """Bytes rank 0 sends to all-reduce its gradients on a ring, layer by layer.
 
-    Data parallel: each rank's gradients are all-reduced on a ring, every layer. Tensor
-    parallel: each rank computes `dim / world` columns, then all-gathers the activations,
-    every layer. Pipeline parallel: rank 0 sends each micro-batch's activations to rank 1.
-    GeLU is left out: it changes no shape, so nothing sent.
+    Reduce-scatter, then all-gather: 2 (world - 1) steps, one shard each.
+    """
+    sent = 0
+    for grad in grads:
+        shards = np.array_split(grad.ravel(), world)
+        for step in range(2 * (world - 1)):
+            sent += shards[step % world].nbytes
+    return sent
+
+
+def tensor_parallel_sent(x: np.ndarray, weights, world: int) -> int:
+    """Bytes rank 0 sends in the lecture's tensor-parallel forward pass.
+
+    Each rank computes dim / world output columns of every layer, then
+    the ranks all-gather them on a ring (world - 1 steps of one shard).
+    """
+    sent, h = 0, x
+    for w in weights:
+        cols = np.array_split(np.arange(w.shape[1]), world)
+        shards = [h @ w[:, c] for c in cols]  # rank r's columns
+        sent += sum(shards[-step % world].nbytes for step in range(world - 1))
+        h = np.concatenate(shards, axis=1)
+    if not np.allclose(h, np.linalg.multi_dot([x, *weights]), atol=1e-3):
+        raise AssertionError("sharded forward differs from the unsharded one")
+    return sent
+
+
+def pipeline_parallel_sent(x: np.ndarray, first_stage, micro: int) -> int:
+    """Bytes rank 0 sends: each micro-batch's activations, to rank 1."""
+    h = x
+    for w in first_stage:
+        h = h @ w
+    return sum(chunk.nbytes for chunk in np.array_split(h, micro, axis=0))
+
+
+@derived
+def mlp_traffic(batch=BATCH, dim=NUM_DIM, layers=NUM_LAYERS, world=WORLD_SIZE,
+                micro=NUM_MICRO_BATCHES) -> MlpTraffic:
+    """Lecture 8's three MLPs on numpy arrays, one process, float32 as in the lecture.
+
+    GeLU is left out: it changes no shape, so nothing sent. Pipeline parallelism
+    uses two ranks, as in the lecture, so rank 0 holds half the layers.
     """
     rng = np.random.default_rng(0)
     x = rng.standard_normal((batch, dim)).astype(np.float32)
     weights = [(rng.standard_normal((dim, dim)) / np.sqrt(dim)).astype(np.float32) for _ in range(layers)]
-
-    dp_sent = 0
-    for _ in range(layers):
-        grad = rng.standard_normal((dim, dim)).astype(np.float32)  # rank 0's gradient of this layer
-        shards = np.array_split(grad.ravel(), world)
-        for step in range(2 * (world - 1)):  # reduce-scatter, then all-gather: one shard per step
-            dp_sent += shards[step % world].nbytes
-
-    tp_sent, h_, reference = 0, x, x
-    for layer in range(layers):
-        columns = np.array_split(np.arange(dim), world)
-        shards = [h_ @ weights[layer][:, cols] for cols in columns]  # rank r's slice of the layer
-        tp_sent += sum(shards[(0 - step) % world].nbytes for step in range(world - 1))  # ring all-gather
-        h_ = np.concatenate(shards, axis=1)
-        reference = reference @ weights[layer]
-    if not np.allclose(h_, reference, atol=1e-3):
-        raise AssertionError("the tensor-parallel forward differs from the unsharded one")
-
-    pp_sent = sum(chunk.nbytes for chunk in np.array_split(x @ weights[0], micro, axis=0))
-
+    grads = [rng.standard_normal((dim, dim)).astype(np.float32) for _ in range(layers)]
     return MlpTraffic((
-        ("par_data_parallel", "all-reduce", dp_sent,
+        ("par_data_parallel", "all-reduce", data_parallel_sent(grads, world),
          sp.Integer(2 * (world - 1) * layers * dim * dim * FLOAT32_BYTES) / world),
-        ("par_tensor_parallel", "all-gather", tp_sent,
+        ("par_tensor_parallel", "all-gather", tensor_parallel_sent(x, weights, world),
          sp.Integer((world - 1) * layers * batch * dim * FLOAT32_BYTES) / world),
-        ("par_pipeline_parallel", "send/recv", pp_sent, sp.Integer(batch * dim * FLOAT32_BYTES)),
+        ("par_pipeline_parallel", "send/recv",
+         pipeline_parallel_sent(x, weights[: layers // PIPELINE_WORLD_SIZE], micro),
+         sp.Integer(batch * dim * FLOAT32_BYTES)),
     ))
 
 
