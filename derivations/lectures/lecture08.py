@@ -28,6 +28,7 @@ i18n.register("parallelism", messages={
     "l08_printed_bw": ("Printed bandwidth", "打印的带宽"),
     "l08_lecture_formula": ("Lecture's formula on the printed time (GiB/s)", "用打印的用时代入课上公式（GiB/s）"),
     "l08_busbw": ("nccl-tests bus bandwidth (GB/s)", "nccl-tests总线带宽（GB/s）"),
+    "par_send_recv": ("Point to point (send/recv)", "点对点发送（send/recv）"),
     "l08_algbw": ("nccl-tests algorithm bandwidth (GB/s)", "nccl-tests算法带宽（GB/s）"),
 })
 
@@ -218,7 +219,7 @@ class MlpTraffic(render.Published):
     def to_markdown(self, lang: str) -> str:
         header = [message("par_configuration", lang), term("par_collective", lang),
                   message("par_bytes_sent", lang), "$=$"]
-        return render.table(header, ([term(key, lang), what, f"${render.integer(counted)}$",
+        return render.table(header, ([term(key, lang), i18n.text(what, lang), f"${render.integer(counted)}$",
                                       f"${render.integer(formula)}$" if formula.is_Integer else render.math(formula)]
                                      for key, what, counted, formula in self.rows))
 
@@ -274,11 +275,11 @@ def mlp_traffic(batch=BATCH, dim=NUM_DIM, layers=NUM_LAYERS, world=WORLD_SIZE,
     weights = [(rng.standard_normal((dim, dim)) / np.sqrt(dim)).astype(np.float32) for _ in range(layers)]
     grads = [rng.standard_normal((dim, dim)).astype(np.float32) for _ in range(layers)]
     return MlpTraffic((
-        ("par_data_parallel", "all-reduce", data_parallel_sent(grads, world),
+        ("par_data_parallel", "par_all_reduce", data_parallel_sent(grads, world),
          sp.Integer(2 * (world - 1) * layers * dim * dim * FLOAT32_BYTES) / world),
-        ("par_tensor_parallel", "all-gather", tensor_parallel_sent(x, weights, world),
+        ("par_tensor_parallel", "par_all_gather", tensor_parallel_sent(x, weights, world),
          sp.Integer((world - 1) * layers * batch * dim * FLOAT32_BYTES) / world),
-        ("par_pipeline_parallel", "send/recv",
+        ("par_pipeline_parallel", "par_send_recv",
          pipeline_parallel_sent(x, weights[: layers // PIPELINE_WORLD_SIZE], micro),
          sp.Integer(batch * dim * FLOAT32_BYTES)),
     ))
