@@ -240,36 +240,44 @@ def activation_bytes(seq_len, batch, hidden, heads, tensor_parallel=1, sequence_
 
 @derived
 def megatron_params(layers, hidden, vocab, seq_len) -> sp.Expr:
-    """Parameters of a GPT with learned positions: $12lh^2(1 + 13/(12h) + (V+s)/(12lh))$.
+    """GPT parameters with learned positions (Narayanan et al. 2021, §5.1).
 
-    Narayanan et al. 2021, §5.1: per layer $12h^2$ weights and $13h$ biases and norm
-    parameters, plus the $Vh$ embedding (tied to the output) and $sh$ position embedding.
+    Per layer 12h² weights and 13h biases and norm parameters, plus the
+    Vh embedding (tied to the output) and sh positions:
+    12lh²(1 + 13/(12h) + (V + s)/(12lh)).
 
     Examples:
-        >>> megatron_params(96, 12288, 51200, 2048)  # GPT-3 175B: Table 1 prints 174.6 billion
+        >>> megatron_params(96, 12288, 51200, 2048)  # GPT-3's shape
         174615822336
-        >>> megatron_params(l_layers, h, V_vocab, s)
-        V_vocab*h_hidden + 12*h_hidden**2*l_layers + 13*h_hidden*l_layers + h_hidden*s_seq
+        >>> megatron_params(1, 1, 1, 1)  # 12 + 13 + V + s
+        27
     """
-    L, H = positive_int("layers", layers), positive_int("hidden", hidden)
+    L = positive_int("layers", layers)
+    H = positive_int("hidden", hidden)
+    V = positive_int("vocab", vocab)
+    S = positive_int("seq_len", seq_len)
     return sp.expand(12 * L * H**2 * (1 + sp.Rational(13, 12) / H
-                                      + (positive_int("vocab", vocab) + positive_int("seq_len", seq_len)) / (12 * L * H)))
+                                      + (V + S) / (12 * L * H)))
 
 
 @derived
 def train_seconds(tokens, params, devices, flops_per_device) -> sp.Expr:
-    """Seconds to train with activation recomputation: $8TP/(nX)$ (Narayanan et al. 2021, §5.1).
+    """Seconds to train with activation recomputation: 8TP/(nX).
 
-    Forward (2), backward (4) and the recomputed forward (2) FLOPs per parameter per token.
+    Narayanan et al. 2021, §5.1: forward (2), backward (4) and the
+    recomputed forward (2) FLOPs per parameter per token.
 
     Examples:
-        >>> round(float(train_seconds(300 * 10**9, 175 * 10**9, 1024, 140 * 10**12)) / 86400, 1)
+        >>> days = train_seconds(300e9, 175e9, 1024, 140e12) / 86400
+        >>> round(float(days), 1)
         33.9
         >>> train_seconds(D, N, n_gpus, X)
         8*D_tokens*N_params/(X_flops*n_gpus)
     """
-    return (8 * positive("tokens", tokens) * positive("params", params)
-            / (positive_int("devices", devices) * positive("flops_per_device", flops_per_device)))
+    T = positive("tokens", tokens)
+    P = positive("params", params)
+    n = positive_int("devices", devices)
+    return 8 * T * P / (n * positive("flops_per_device", flops_per_device))
 
 
 def network_roof(accelerator: Accelerator | str, link: Interconnect | str) -> Accelerator:

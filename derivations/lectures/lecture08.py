@@ -415,3 +415,151 @@ def answers_activations() -> tuple[Answers, ...]:
                   (("training FLOPs with full recomputation over without: 8N/6N", "完全重计算与不重计算的训练FLOPs之比：8N/6N"),
                    render.latex(sp.Rational(8, 6)))))
     return q1, q2, q3
+
+
+# ---------------------------------------------------------------- 3D configurations
+i18n.register("parallelism", messages={
+    "l08_run": ("Run", "训练"),
+    "l08_gpus": ("GPUs", "GPU数"),
+    "l08_state_gb": ("Model state per GPU (GB)", "每张GPU的模型状态（GB）"),
+    "l08_act_gb": ("Activations per GPU (GB)", "每张GPU的激活值（GB）"),
+    "l08_fits": ("Fits in 80 GB", "能否放入80 GB"),
+    "l08_days": ("Days", "天数"),
+    "l08_flops_per_token": ("FLOPs per parameter per token", "每参数每词元FLOPs"),
+})
+
+_NARAYANAN = "https://arxiv.org/abs/2104.04473"  # Table 1 and §5.1
+_LLAMA3_PAPER = "https://arxiv.org/abs/2407.21783"  # Table 4 (8K-context stage), §3.3
+_DEEPSEEK_V3 = "https://arxiv.org/abs/2412.19437"  # §3.2, Table 1
+
+
+@dataclass(frozen=True)
+class Run:
+    """A published training layout: tensor (t), pipeline (p) and data (d) parallel degrees.
+
+    Memory per GPU: 2-byte weights and gradients and 12 bytes of Adam state for the
+    P/(t·p) parameters a GPU holds, optimizer state sharded over d (ZeRO-1, the distributed
+    optimizer); activations of GPT layers with sequence parallelism and selective
+    recomputation, times the l/p layers of a stage and the p micro-batches in flight under
+    1F1B. `flops_per_param_token` is 8 with full recomputation (Megatron's estimate), 6 without.
+    """
+
+    name: str
+    params: int
+    layers: int
+    hidden: int
+    heads: int
+    seq_len: int
+    t: int
+    p: int
+    d: int
+    tokens: int
+    flops_per_device: int  # achieved, as published
+    flops_per_param_token: int
+    source: str
+    experts_note: str = ""
+
+    @property
+    def gpus(self) -> int:
+        return self.t * self.p * self.d
+
+    @property
+    def state_bytes(self) -> sp.Expr:
+        return parallelism.zero_memory(sp.Rational(self.params, self.t * self.p), self.d, 1)
+
+    @property
+    def activation_bytes(self) -> sp.Expr:
+        layer = parallelism.activation_bytes(self.seq_len, 1, self.hidden, self.heads, self.t, True, "selective")
+        return layer * sp.Rational(self.layers, self.p) * self.p
+
+    @property
+    def seconds(self) -> sp.Expr:
+        return (parallelism.train_seconds(self.tokens, self.params, self.gpus, self.flops_per_device)
+                * sp.Rational(self.flops_per_param_token, 8))
+
+
+# Narayanan et al. 2021: Table 1's GPT-3-shaped row and its 1T row (V = 51,200), with
+# §5.1's token counts (300B and 450B) and the per-GPU throughput Table 1 reports.
+GPT3_175B = Run("GPT-3 175B (Megatron)", 174_615_822_336, 96, 12288, 96, 2048, 8, 8, 24, 300 * 10**9,
+                153 * 10**12, 8, _NARAYANAN)
+GPT_1T = Run("GPT 1T (Megatron)", 1_008_000_000_000, 128, 25600, 160, 2048, 8, 64, 6, 450 * 10**9,
+             163 * 10**12, 8, _NARAYANAN)
+# Llama 3 405B, pre-training at 8K context on 16,384 H100s: TP 8, CP 1, PP 16, DP 128, 400 TFLOP/s
+# per GPU; 15.6T tokens; no full recomputation (6 FLOPs per parameter per token).
+LLAMA3_405B = Run("Llama 3 405B", 405 * 10**9, 126, 16384, 128, 8192, 8, 16, 128, 15_600 * 10**9,
+                  400 * 10**12, 6, _LLAMA3_PAPER)
+RUNS = (GPT3_175B, GPT_1T, LLAMA3_405B)
+
+# DeepSeek-V3: 671B parameters, 37B active per token, 14.8T tokens; 2,048 H800s with PP 16,
+# 64-way expert parallelism over 8 nodes, ZeRO-1 data parallelism and no tensor parallelism;
+# 2.664M H800 GPU-hours of pre-training.
+DEEPSEEK_V3 = {"active_params": 37 * 10**9, "tokens": 14_800 * 10**9, "gpus": 2048, "pipeline": 16,
+               "experts": 64, "gpu_hours": 2_664_000, "source": _DEEPSEEK_V3}
+
+
+@dataclass(frozen=True)
+class RunTable(render.Published):
+    runs: tuple[Run, ...]
+
+    def to_markdown(self, lang: str) -> str:
+        header = [message("l08_run", lang), "$t$", "$p$", "$d$", message("l08_gpus", lang),
+                  message("l08_state_gb", lang), message("l08_act_gb", lang), message("l08_fits", lang),
+                  message("l08_flops_per_token", lang), message("l08_days", lang), term("source", lang)]
+        rows = []
+        for run in self.runs:
+            total = run.state_bytes + run.activation_bytes
+            rows.append([run.name, render.math(run.t), render.math(run.p), render.math(run.d), render.math(run.gpus),
+                         f"${render.decimal(run.state_bytes / 10**9, 3)}$",
+                         f"${render.decimal(run.activation_bytes / 10**9, 3)}$",
+                         message("yes" if total <= 80 * 10**9 else "no", lang),
+                         render.math(run.flops_per_param_token),
+                         f"${render.decimal(run.seconds / 86400, 3)}$",
+                         f"[arXiv]({run.source})"])
+        return render.table(header, rows)
+
+
+@derived
+def run_table() -> RunTable:
+    return RunTable(RUNS)
+
+
+@derived
+def megatron_formulas() -> parallelism.Equations:
+    P = parallelism
+    return P.Equations((
+        (r"P", P.megatron_params(P.l_layers, P.h, P.V_vocab, P.s)),
+        (r"P", sp.Mul(12, P.l_layers, P.h**2, 1 + sp.Rational(13, 12) / P.h
+                      + (P.V_vocab + P.s) / (12 * P.l_layers * P.h), evaluate=False)),
+        ((r"T_{\text{train}}", r"T_{\text{训练}}"), P.train_seconds(P.D, P.N, P.n_gpus, P.X)),
+    ))
+
+
+@derived
+def megatron_claims() -> Claims:
+    """Narayanan et al. 2021's published figures against the derivations."""
+    P = parallelism
+    rows = {(24, 2304): "1.7", (80, 12288): "145.6", (96, 16384): "310.1", (105, 20480): "529.6",
+            (128, 25600): "1008.0"}  # Table 1, billions of parameters
+    items = [Claim((f"Table 1: l = {layers}, h = {hidden}, printed {printed}B", f"表1：l = {layers}，h = {hidden}，印为{printed}B"),
+                   abs(P.megatron_params(layers, hidden, 51200, 2048) / 10**9 - sp.Rational(printed)), "<",
+                   sp.Rational(5, 100), rf"\lvert P / 10^9 - {printed} \rvert")
+             for (layers, hidden), printed in rows.items()]
+    gpt3 = P.train_seconds(300 * 10**9, 175 * 10**9, 1024, 140 * 10**12) / 86400
+    one_t = P.train_seconds(450 * 10**9, 1008 * 10**9, 3072, 163 * 10**12) / 86400
+    items += [
+        Claim(("§5.1: GPT-3 175B, 300B tokens, 1024 GPUs at 140 TFLOP/s: \"34 days\"",
+               "§5.1：GPT-3 175B，300B词元，1024张GPU，每张140 TFLOP/s：“34天”"),
+              abs(gpt3 - 34), "<", sp.Rational(1, 2), r"\lvert T / \mathrm{day} - 34 \rvert"),
+        Claim(("§5.1: 1T (1008B), 450B tokens, 3072 GPUs at 163 TFLOP/s: \"84 days\"",
+               "§5.1：1T（1008B），450B词元，3072张GPU，每张163 TFLOP/s：“84天”"),
+              abs(one_t - 84), "<", sp.Rational(1, 2), r"\lvert T / \mathrm{day} - 84 \rvert"),
+        Claim(("Table 1, 1T row: 163 TFLOP/s is 52% of the A100's 312", "表1的1T行：163 TFLOP/s是A100峰值312的52%"),
+              abs(sp.Rational(163, 312) * 100 - 52), "<", sp.Rational(1, 2), r"\lvert 100 X / 312 - 52 \rvert"),
+        Claim(("Llama 3 405B: TP · PP · DP = 16,384 GPUs", "Llama 3 405B：TP · PP · DP = 16,384张GPU"),
+              LLAMA3_405B.gpus, "==", 16384, r"t p d"),
+    ]
+    implied = sp.Rational(6 * DEEPSEEK_V3["active_params"] * DEEPSEEK_V3["tokens"], DEEPSEEK_V3["gpu_hours"] * 3600)
+    items.append(Claim(("DeepSeek-V3: 6 · 37B · 14.8T over 2.664M GPU-hours, in FLOP/s per GPU (below H800's dense bf16 peak)",
+                        "DeepSeek-V3：6 · 37B · 14.8T除以266.4万GPU小时，每张GPU的FLOP/s（低于H800的bf16稠密峰值）"),
+                       implied, "<", H100_SXM.flops_per_s, r"X_{\text{implied}}"))
+    return Claims(tuple(items))
