@@ -216,16 +216,16 @@ def parallel_calculator() -> ParallelCalculator:
 class CalculatorFormulas(render.Published):
     def to_markdown(self, lang: str) -> str:
         exprs = expressions()
-        return render.equations([
-            ((r"M_{\text{state}}", r"M_{\text{状态}}")[lang == "zh"] + r"^{\text{ZeRO-1}}", exprs["state1"]),
-            ((r"M_{\text{act}}", r"M_{\text{激活}}")[lang == "zh"] + r"^{\text{SP}}", sp.factor(exprs["act_selective_1"])),
-            ((r"T_{\text{compute}}", r"T_{\text{计算}}")[lang == "zh"], exprs["compute_none"]),
-            ((r"T_{\text{TP}}", r"T_{\text{TP}}")[lang == "zh"], sp.factor(exprs["tp"])),
-            ((r"T_{\text{bubble}}", r"T_{\text{气泡}}")[lang == "zh"],
-             sp.Mul(exprs["bubble"], sp.Symbol(r"(T_{\text{compute}} + T_{\text{TP}})" if lang == "en"
-                                                else r"(T_{\text{计算}} + T_{\text{TP}})"), evaluate=False)),
-            ((r"T_{\text{DP}}^{\text{ZeRO-1}}", r"T_{\text{DP}}^{\text{ZeRO-1}}")[lang == "zh"], sp.factor(exprs["dp1"])),
-        ])
+        rows = (
+            (("Model state per device, ZeRO-1", "每台设备的模型状态，ZeRO-1"), exprs["state1"]),
+            (("Activations per device, SP + selective", "每台设备的激活值，序列并行加选择性重计算"),
+             sp.factor(exprs["act_selective_1"])),
+            (("Compute per step", "每步计算"), exprs["compute_none"]),
+            (("Tensor-parallel all-reduces per step", "每步张量并行全规约"), sp.factor(exprs["tp"])),
+            (("Bubble, as a fraction of the two above", "气泡，占上面两项之和的比例"), exprs["bubble"]),
+            (("Data-parallel traffic per step, ZeRO-1", "每步数据并行通信，ZeRO-1"), sp.factor(exprs["dp1"])),
+        )
+        return parallelism.Equations(rows).to_markdown(lang)
 
 
 @derived

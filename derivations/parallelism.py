@@ -70,6 +70,8 @@ i18n.register("parallelism", terms={
     "par_norm_block": ("layer norms", "层归一化"),
     "par_share": ("Share of the attention scores", "注意力分数部分的占比"),
     "par_model_shape": ("Shape", "形状"),
+    "par_quantity": ("Quantity", "量"),
+    "par_formula": ("Formula", "公式"),
 })
 
 K_opt = define(PARALLELISM, "K_opt", latex="K", en="optimizer bytes per parameter (ZeRO's $K$)",
@@ -392,8 +394,13 @@ class Equations(render.Published):
     rows: tuple[tuple[str | tuple[str, str], object], ...]  # a left-hand side may be (en, zh)
 
     def to_markdown(self, lang: str) -> str:
-        return render.equations([(lhs if isinstance(lhs, str) else i18n.pair(*lhs, lang), rhs)
-                                 for lhs, rhs in self.rows])
+        """Display math when every left-hand side is language-neutral; otherwise a table, so
+        that the twins' display math stays identical while the labels are translated."""
+        if all(isinstance(lhs, str) for lhs, _ in self.rows):
+            return render.equations(self.rows)
+        header = [message("par_quantity", lang), message("par_formula", lang)]
+        return render.table(header, ([f"${lhs}$" if isinstance(lhs, str) else i18n.pair(*lhs, lang),
+                                      f"${render.latex(rhs)}$"] for lhs, rhs in self.rows))
 
 
 @derived
@@ -413,9 +420,9 @@ def dp_bound_formulas() -> Equations:
     math = 6 * N * B_tok / F_
     comm0, comm3 = zero_traffic(N, N_d, 0) / W_, zero_traffic(N, N_d, 3) / W_
     return Equations((
-        ((r"T_{\text{math}}", r"T_{\text{计算}}"), math),
-        ((r"T_{\text{comm}}^{\text{DDP, ZeRO-1/2}}", r"T_{\text{通信}}^{\text{DDP, ZeRO-1/2}}"), comm0),
-        ((r"T_{\text{comm}}^{\text{ZeRO-3}}", r"T_{\text{通信}}^{\text{ZeRO-3}}"), comm3),
+        (r"T_{\mathrm{FLOP}}", math),
+        (r"T_{\mathrm{DDP}} = T_{\mathrm{ZeRO\text{-}1,2}}", comm0),
+        (r"T_{\mathrm{ZeRO\text{-}3}}", comm3),
         (r"B^{*}_{\text{DDP}}", sp.solve(sp.Eq(math, comm0), B_tok)[0]),
         (r"B^{*}_{\text{ZeRO-3}}", sp.solve(sp.Eq(math, comm3), B_tok)[0]),
     ))
@@ -485,7 +492,7 @@ def activation_formulas() -> Equations:
          {"tensor_parallel": t, "sequence_parallel": True, "recompute": "selective"}),
         (("full recomputation", "完全重计算"), {"tensor_parallel": t, "recompute": "full"}),
     )
-    return Equations(tuple((tuple(rf"M_{{\text{{{label}}}}} / (sbh)" for label in labels), per_sbh(**kwargs))
+    return Equations(tuple((labels, rf"M / (sbh) = {render.latex(per_sbh(**kwargs))}")
                            for labels, kwargs in lines))
 
 
@@ -565,8 +572,8 @@ def tp_formulas() -> Equations:
     math = 24 * b * s * h**2 / (t * F_)
     comm = 2 * collectives.bytes_sent("all_reduce", PARAM_BYTES * b * s * h, t) / W_
     return Equations((
-        ((r"T_{\text{math}}", r"T_{\text{计算}}"), math),
-        ((r"T_{\text{comm}}", r"T_{\text{通信}}"), sp.factor(comm)),
+        (r"T_{\mathrm{FLOP}}", math),
+        (r"T_{\mathrm{TP}}", sp.factor(comm)),
         (r"h^{*}", sp.solve(sp.Eq(math, comm), h)[0]),
     ))
 
@@ -575,11 +582,9 @@ def tp_formulas() -> Equations:
 def pipeline_formulas() -> Equations:
     """The bubble of a pipeline of $p$ stages and $m$ micro-batches, plain and interleaved."""
     return Equations((
-        ((r"\frac{t_{\text{bubble}}}{t_{\text{ideal}}}", r"\frac{t_{\text{气泡}}}{t_{\text{理想}}}"), bubble_fraction(p, m)),
-        ((r"\frac{t_{\text{bubble}}}{t_{\text{ideal}}}\Big|_{\text{interleaved}}",
-          r"\frac{t_{\text{气泡}}}{t_{\text{理想}}}\Big|_{\text{交错}}"), bubble_fraction(p, m, v)),
-        ((r"\frac{t_{\text{bubble}}}{t_{\text{total}}}", r"\frac{t_{\text{气泡}}}{t_{\text{总}}}"),
-         sp.factor(sp.simplify(bubble_fraction(p, m) / (1 + bubble_fraction(p, m))))),
+        (r"\beta", bubble_fraction(p, m)),
+        (r"\beta_{v}", bubble_fraction(p, m, v)),
+        (r"\frac{\beta}{1 + \beta}", sp.factor(sp.simplify(bubble_fraction(p, m) / (1 + bubble_fraction(p, m))))),
     ))
 
 

@@ -177,9 +177,9 @@ def errata() -> Claims:
 def hbm_vs_nvlink() -> parallelism.Equations:
     """How much faster HBM is than NVLink, as lectured (mixing a bidirectional figure) and per direction."""
     return parallelism.Equations((
-        ((r"\frac{B_{\text{HBM}}}{W_{\text{NVLink}}}\ \text{(as lectured)}", r"\frac{B_{\text{HBM}}}{W_{\text{NVLink}}}\ \text{（课上）}"),
+        (("HBM over NVLink, as lectured", "HBM与NVLink之比，按课上的数字"),
          rf"\frac{{3.9 \times 10^{{12}}}}{{9 \times 10^{{11}}}} \approx {render.decimal(sp.Rational(HBM_AS_LECTURED, NVLINK_AS_LECTURED), 3)}"),
-        ((r"\frac{B_{\text{HBM}}}{W_{\text{NVLink}}}\ \text{(SXM, per direction)}", r"\frac{B_{\text{HBM}}}{W_{\text{NVLink}}}\ \text{（SXM，单向）}"),
+        (("HBM over NVLink, H100 SXM, per direction", "HBM与NVLink之比，H100 SXM，单向"),
          rf"\frac{{3.35 \times 10^{{12}}}}{{4.5 \times 10^{{11}}}} \approx {render.decimal(H100_SXM.hbm_bytes_per_s / NVLINK4.bytes_per_s, 3)}"),
     ))
 
@@ -530,7 +530,7 @@ def megatron_formulas() -> parallelism.Equations:
         (r"P", P.megatron_params(P.l_layers, P.h, P.V_vocab, P.s)),
         (r"P", sp.Mul(12, P.l_layers, P.h**2, 1 + sp.Rational(13, 12) / P.h
                       + (P.V_vocab + P.s) / (12 * P.l_layers * P.h), evaluate=False)),
-        ((r"T_{\text{train}}", r"T_{\text{训练}}"), P.train_seconds(P.D, P.N, P.n_gpus, P.X)),
+        (r"T", P.train_seconds(P.D, P.N, P.n_gpus, P.X)),
     ))
 
 
