@@ -107,4 +107,4 @@ def test_page_glue_rejects_bad_input(node):
 def test_calculator_renders_both_languages():
     zh = pc.parallel_calculator().to_markdown("zh")
     assert "张量并行度t" in zh and "Tensor parallel" not in zh
-    assert "$$" in pc.calculator_formulas().to_markdown("zh")
+    assert "每步计算" in pc.calculator_formulas().to_markdown("zh")
