@@ -596,8 +596,9 @@ i18n.register("parallelism", messages={
     "par_fig_backward": ("backward", "反向"),
     "par_fig_title": ("Pipeline schedule: p = {p}, m = {m}, v = {v}", "流水线调度：p = {p}，m = {m}，v = {v}"),
     "par_fig_desc": ("Each row is a device; boxes are forward (1 unit) and backward (2 units) passes of "
-                     "numbered micro-batches; blank space is the bubble.",
-                     "每行是一台设备；方块是编号微批次的前向（1个单位）和反向（2个单位）计算；空白处就是气泡。"),
+                     "numbered micro-batches, lighter for a device's later model chunks; blank space is the bubble.",
+                     "每行是一台设备；方块是编号微批次的前向（1个单位）和反向（2个单位）计算，颜色较浅的属于设备上靠后的模型块；"
+                     "空白处就是气泡。"),
     "par_fig_caption": ("Pipeline schedule, p = {p}, m = {m}, v = {v}: idle time over busy time on this grid "
                         "is {measured}, and (p − 1)/(v·m) = {formula}.",
                         "流水线调度，p = {p}，m = {m}，v = {v}：这张网格上空闲时间与忙碌时间之比为{measured}，"
@@ -683,7 +684,7 @@ class PipelineFigure(render.Published):
 
         axes.legend(handles=[Patch(facecolor=COLORS[0], label=message("par_fig_forward", lang)),
                              Patch(facecolor=COLORS[1], label=message("par_fig_backward", lang))],
-                    loc="upper right", ncols=2)
+                    loc="lower right", ncols=2)
         axes.set_ylim(self.stages - 0.5 + 0.9, -0.6)
 
     def to_markdown(self, lang: str) -> str:
