@@ -179,20 +179,22 @@ class ParallelCalculator(render.Published):
     id: str = "parallel-calculator"
 
     def to_markdown(self, lang: str) -> str:
+        label = '<label style="display:flex;flex-direction:column;font-size:.8rem">'
+        box = 'style="border:1px solid var(--md-default-fg-color--lighter);border-radius:2px;padding:.15rem .3rem"'
         fields = "".join(
-            f'<label>{html.escape(message(_LABELS[key], lang))} '
-            f'<input name="{key}" type="number" min="0" step="any" value="{value}"></label>\n'
+            f'{label}{html.escape(message(_LABELS[key], lang))} '
+            f'<input name="{key}" type="number" min="0" step="any" value="{value}" {box}></label>\n'
             for key, value in DEFAULTS.items())
         option = lambda value, key, selected=False: (  # noqa: E731
             f'<option value="{value}"{" selected" if selected else ""}>{html.escape(message(key, lang))}</option>')
         selects = (
-            f'<label>{message("pc_stage", lang)} <select name="stage">'
+            f'{label}{message("pc_stage", lang)} <select name="stage" {box}>'
             + "".join(f'<option value="{k}"{" selected" if k == 1 else ""}>{k}</option>' for k in range(4))
             + "</select></label>\n"
-            f'<label>{message("pc_recompute", lang)} <select name="recompute">'
+            f'{label}{message("pc_recompute", lang)} <select name="recompute" {box}>'
             + option("none", "pc_none") + option("selective", "pc_selective", True) + option("full", "pc_full")
             + "</select></label>\n"
-            f'<label>{message("pc_sp", lang)} <select name="sp">'
+            f'{label}{message("pc_sp", lang)} <select name="sp" {box}>'
             + option("1", "pc_on", True) + option("0", "pc_off") + "</select></label>\n")
         rows = "".join(f'<tr><td>{html.escape(message("pc_" + key, lang))}</td><td data-out="{key}"></td></tr>\n'
                        for key in _OUTPUTS)
