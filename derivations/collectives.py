@@ -177,9 +177,11 @@ def algorithm_bandwidth(bytes, seconds) -> sp.Expr:
 @derived
 def bus_bandwidth(op: str, bytes, devices, seconds) -> sp.Expr:
     """nccl-tests' busbw: algorithm bandwidth times the op's factor; `bytes` is the full buffer
-    (for reduce-scatter, the input of each rank; for all-gather, the output).
+    (for reduce-scatter, the input of each rank; for all-gather, the output; for all-to-all,
+    nccl-tests count each rank's buffer, whose factor assumes a switch, not a ring).
 
-    On a ring it equals the per-direction link bandwidth the collective achieved.
+    For all-gather, reduce-scatter and all-reduce on a ring it equals the per-direction link
+    bandwidth the collective achieved.
 
     Examples:
         >>> bus_bandwidth("all_reduce", 4 * 10**9, 8, time("all_reduce", 4 * 10**9, 8, 450 * 10**9))
