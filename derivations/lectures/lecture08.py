@@ -478,10 +478,11 @@ class Run:
                 * sp.Rational(self.flops_per_param_token, 8))
 
 
-# Narayanan et al. 2021: Table 1's GPT-3-shaped row and its 1T row (V = 51,200), with
-# §5.1's token counts (300B and 450B) and the per-GPU throughput Table 1 reports.
-GPT3_175B = Run("GPT-3 175B (Megatron)", 174_615_822_336, 96, 12288, 96, 2048, 8, 8, 24, 300 * 10**9,
-                153 * 10**12, 8, _NARAYANAN)
+# Narayanan et al. 2021 (V = 51,200): GPT-3 175B as in §5.1's estimate (1024 A100s at
+# 140 TFLOP/s, 300B tokens), laid out t = 8, p = 8, d = 16; the 1T model as in Table 1
+# (t = 8, p = 64, 3072 GPUs, 163 TFLOP/s per GPU) with §5.1's 450B tokens.
+GPT3_175B = Run("GPT-3 175B (Megatron)", 174_615_822_336, 96, 12288, 96, 2048, 8, 8, 16, 300 * 10**9,
+                140 * 10**12, 8, _NARAYANAN)
 GPT_1T = Run("GPT 1T (Megatron)", 1_008_000_000_000, 128, 25600, 160, 2048, 8, 64, 6, 450 * 10**9,
              163 * 10**12, 8, _NARAYANAN)
 # Llama 3 405B, pre-training at 8K context on 16,384 H100s: TP 8, CP 1, PP 16, DP 128, 400 TFLOP/s
