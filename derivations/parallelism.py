@@ -706,3 +706,60 @@ def pipeline_figure(stages=4, microbatches=8, chunks=1) -> PipelineFigure:
     if figure.measured != bubble_fraction(stages, microbatches, chunks):
         raise AssertionError(f"schedule's bubble {figure.measured} is not (p-1)/(vm)")
     return figure
+
+
+# ---------------------------------------------------------------- data parallelism's roofline, drawn
+i18n.register("parallelism", messages={
+    "par_roof_x": ("Tokens per device per step, B", "每步每台设备的词元数B"),
+    "par_roof_y": ("Attainable fraction of peak FLOP/s", "可达峰值FLOP/s的比例"),
+    "par_roof_title": ("Data parallelism's roofline on {accelerator}", "{accelerator}上数据并行的屋顶线"),
+    "par_roof_desc": ("For each link, the fraction of peak compute a DDP step can reach when its all-reduce "
+                      "overlaps the compute: it rises in proportion to B and flattens at 1 from B* on.",
+                      "对每种链路，DDP的全规约与计算重叠时一步能达到的峰值算力比例：它随B成正比上升，从B*起保持为1。"),
+    "par_roof_caption": ("Data parallelism on {accelerator}, {devices} devices, DDP: min(1, B/B*) for each link; "
+                         "the knees are at B* = {knees}.",
+                         "{accelerator}上的数据并行，{devices}台设备，DDP：每种链路的min(1, B/B*)；"
+                         "拐点在B* = {knees}。"),
+})
+
+
+@dataclass(frozen=True)
+class DpRoofline(render.Published):
+    accelerator: str
+    links: tuple[str, ...]
+    devices: int
+
+    def knees(self) -> list[float]:
+        return [float(dp_tokens_to_be_compute_bound(self.accelerator, link, self.devices, 0)) for link in self.links]
+
+    def _draw(self, axes, lang: str) -> None:
+        import numpy as np
+
+        from .figures import COLORS, _plain_ticks
+
+        tokens = np.logspace(1, 6, 200)
+        for color, link, knee in zip(COLORS, self.links, self.knees()):
+            axes.plot(tokens, np.minimum(1.0, tokens / knee), color=color, label=interconnect(link).name)
+            axes.axvline(knee, color=color, linestyle=":", linewidth=0.8)
+        axes.set_xscale("log")
+        axes.set_yscale("log")
+        _plain_ticks(axes.xaxis)
+        _plain_ticks(axes.yaxis)
+        axes.set_xlabel(message("par_roof_x", lang))
+        axes.set_ylabel(message("par_roof_y", lang))
+        axes.legend(loc="lower right")
+
+    def to_markdown(self, lang: str) -> str:
+        from .figures import _html  # private helper, shared with lecture 10's figures
+
+        name = accelerator_named(self.accelerator).name
+        knees = ", ".join(f"{knee:,.0f}" for knee in self.knees())
+        return _html(self._draw, key="dp-roofline", lang=lang, height_in=3.6,
+                     title=message("par_roof_title", lang, accelerator=name), desc=message("par_roof_desc", lang),
+                     caption=message("par_roof_caption", lang, accelerator=name, devices=self.devices, knees=knees))
+
+
+@derived
+def dp_roofline(accelerator="H100_SXM", links=("NVLINK4", "IB_NDR", "IB_HDR"), devices=1024) -> DpRoofline:
+    """min(1, B/B*) against the tokens per device B, one line per link: the network's roofline."""
+    return DpRoofline(accelerator, tuple(links), devices)

@@ -276,3 +276,12 @@ def test_drawn_schedule_matches_the_simulated_grid(stages, micro, chunks):
     for device in range(stages):
         assert sum(length for d, _, length, *_ in passes if d == device) == grid[device].sum()
     assert par.pipeline_figure(stages, micro, chunks).measured == par.bubble_fraction(stages, micro, chunks)
+
+
+def test_figures_render_in_both_languages():
+    for figure in (par.dp_roofline(), par.pipeline_figure()):
+        en, zh = figure.to_markdown("en"), figure.to_markdown("zh")
+        assert en.count("<svg") == zh.count("<svg") == 1
+        assert "<figcaption>" in zh and "Tokens per device" not in zh
+    knees = par.dp_roofline().knees()
+    assert knees == sorted(knees)  # slower links need more tokens per device
