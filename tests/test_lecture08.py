@@ -58,3 +58,12 @@ def test_mlp_traffic_against_simulated_rings():
 def test_mlp_traffic_formulas_match_counts_at_lecture_sizes():
     for _, _, counted, formula in l08.mlp_traffic().rows:
         assert counted == formula
+
+
+def test_scaling_book_tpu_question_5_by_hand():
+    """tpus.md, worked problem 5: bfloat16[8, 128, 8192] is 2·8·128·8192 bytes, not 1.7e10."""
+    size = 2 * 8 * 128 * 8192
+    assert size == 16_777_216
+    assert 1.7e10 / size > 1000
+    assert size / (2 * 5e10) < 200e-6  # two links of 5e10 bytes/s: under 200 µs, not 170 ms
+    assert all(claim.holds for claim in l08.scaling_book_errata().items)

@@ -564,3 +564,27 @@ def megatron_claims() -> Claims:
                         "DeepSeek-V3：6 · 37B · 14.8T除以266.4万GPU小时，每张GPU的FLOP/s（低于H800的bf16稠密峰值）"),
                        implied, "<", H100_SXM.flops_per_s, r"X_{\text{implied}}"))
     return Claims(tuple(items))
+
+
+# ---------------------------------------------------------------- a peer's slip
+# The scaling book, "How to Think About TPUs", worked problem 5 (jax-ml/scaling-book, tpus.md at
+# commit 04d8de58): sending bfloat16[8, 128, 8192] between two TPU v5e chips over two ICI links
+# of 5e10 bytes/s each way. It prints "1.7e10 bytes" and "170ms".
+SCALING_BOOK_Q5_BYTES = sp.Rational("1.7e10")
+SCALING_BOOK_Q5_SECONDS = sp.Rational(170, 1000)
+
+
+@derived
+def scaling_book_errata() -> Claims:
+    from ..catalog.interconnects import TPU_V5E_ICI
+
+    size = 2 * 8 * 128 * 8192  # bytes of bfloat16[8, 128, 8192]
+    seconds = size / (2 * TPU_V5E_ICI.bytes_per_s_per_link)
+    return Claims((
+        Claim(("scaling book, TPUs Q5: printed 1.7e10 bytes for bf16[8, 128, 8192]; printed / derived",
+               "scaling book TPU章第5题：bf16[8, 128, 8192]印为1.7e10字节；印出值与推导值之比"),
+              SCALING_BOOK_Q5_BYTES / size, ">", 1000, r"\frac{1.7 \times 10^{10}}{2 \cdot 8 \cdot 128 \cdot 8192}"),
+        Claim(("the same transfer over two v5e ICI links: printed 170 ms over derived time",
+               "同一次传输经两条v5e ICI链路：书中印的170 ms与推导用时之比"),
+              SCALING_BOOK_Q5_SECONDS / seconds, ">", 1000, r"\frac{0.17\ \mathrm{s}}{t}"),
+    ))
