@@ -271,9 +271,9 @@ def mlp_traffic(batch=BATCH, dim=NUM_DIM, layers=NUM_LAYERS, world=WORLD_SIZE,
     uses two ranks, as in the lecture, so rank 0 holds half the layers.
     """
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((batch, dim)).astype(np.float32)
-    weights = [(rng.standard_normal((dim, dim)) / np.sqrt(dim)).astype(np.float32) for _ in range(layers)]
-    grads = [rng.standard_normal((dim, dim)).astype(np.float32) for _ in range(layers)]
+    x = rng.standard_normal((batch, dim), dtype=np.float32)
+    weights = [rng.standard_normal((dim, dim), dtype=np.float32) / np.float32(np.sqrt(dim)) for _ in range(layers)]
+    grads = [np.zeros((dim, dim), np.float32) for _ in range(layers)]  # only their size matters
     return MlpTraffic((
         ("par_data_parallel", "par_all_reduce", data_parallel_sent(grads, world),
          sp.Integer(2 * (world - 1) * layers * dim * dim * FLOAT32_BYTES) / world),
