@@ -2,7 +2,7 @@
 
 Nothing here is a formula: each figure evaluates expressions taken from `hardware`,
 `intensity` and `stats` with `sympy.lambdify` over the plotted range. The figure
-functions are `@derived`, so the numbers are computed once per build; `to_html(lang)`
+functions are `@derived`, so the numbers are computed once per build; `to_markdown(lang)`
 draws them with matplotlib in one language. The result is an inline SVG whose text
 stays text (the reader's fonts render it, Chinese included), with a title and a
 description for screen readers, in a `<figure>` with its caption.
@@ -146,7 +146,7 @@ def _style(salt: str) -> dict:
     }
 
 
-def _plain_ticks(axis) -> None:
+def plain_ticks(axis) -> None:
     """Tick labels as plain numbers (1, 10, 1,000), not mathtext powers of ten."""
     from matplotlib.ticker import FuncFormatter, NullLocator
 
@@ -275,8 +275,8 @@ class Roofline(render.Published):
         bottom, top = self.roof[0] / tera / 2, peak * 4
         ax.set(xscale="log", yscale="log", xlim=(low, high), ylim=(bottom, top),
                xlabel=message("fig_intensity_axis", lang), ylabel=message("fig_attainable_axis", lang))
-        _plain_ticks(ax.xaxis)
-        _plain_ticks(ax.yaxis)
+        plain_ticks(ax.xaxis)
+        plain_ticks(ax.yaxis)
         ax.fill_between(self.grid, self.roof / tera, bottom, color=INK, alpha=0.05, linewidth=0)
         ax.plot(self.grid, self.roof / tera, color=INK, linewidth=2, label=message("fig_roof", lang))
         ax.axvline(ridge, color=INK, linewidth=0.8, linestyle=":")
@@ -423,8 +423,8 @@ class LatencyThroughput(render.Published):
         ax.set(xscale="log", yscale="log", xlim=(slowest / 1.5, ceiling * 1.4), ylim=(lowest / 1.25, highest * 1.6),
                xlabel=message("tokens_per_s", lang), ylabel=message("latency_ms", lang))
         ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
-        _plain_ticks(ax.xaxis)
-        _plain_ticks(ax.yaxis)
+        plain_ticks(ax.xaxis)
+        plain_ticks(ax.yaxis)
         for color, curve in zip(COLORS, self.curves):
             ms, fits = curve.latency_s * 1000, curve.batch <= curve.max_batch
             ax.plot(curve.throughput[fits], ms[fits], color=color, linewidth=2, label=_scheme(curve.model, lang))
@@ -512,7 +512,7 @@ class MemoryBatch(render.Published):
         ax.set(xscale="log", xlim=(1, last), ylim=(0, capacity * 2),
                xlabel=message("fig_batch_axis", lang), ylabel=message("memory_gb", lang))
         ax.xaxis.set_major_locator(LogLocator(base=4))
-        _plain_ticks(ax.xaxis)
+        plain_ticks(ax.xaxis)
         ax.axhspan(capacity, capacity * 2, color=INK, alpha=0.05, linewidth=0)
         ax.axhline(capacity, color=INK, linewidth=1.2, linestyle="--")
         ax.annotate(message("fig_capacity", lang).format(accelerator=self.accelerator.name), (1, capacity),
