@@ -226,7 +226,7 @@ def errata() -> Claims:
                "GPT-3前馈层的一个矩阵（fp32）：2304 · 1024 · 1024字节（课上的断言）"),
               gpt3_bytes, "==", GPT3_FFN_BYTES_ASSERTED, r"4 \cdot 4d \cdot d"),
         Claim(('its comment "2.3 GB" is 2304 MiB: 2.42 GB or 2.25 GiB', "注释中的“2.3 GB”其实是2304 MiB：即2.42 GB或2.25 GiB"),
-              sp.Rational(gpt3_bytes, 2**30), "==", sp.Rational(9, 4), r"\mathrm{bytes} / 2^{30}"),
+              sp.Rational(gpt3_bytes, 2**30), "==", sp.Rational(9, 4), r"M_{\mathrm{FFN}} / 2^{30}"),
     ))
 
 
@@ -668,7 +668,7 @@ def gradients_2025() -> GradientExample:
         Claim(("backward = 2 × forward", "反向 = 2 × 前向"), backward / forward, "==", 2,
               r"C_{\mathrm{bwd}} / C_{\mathrm{fwd}}"),
         Claim(("x.grad is counted but not needed", "x.grad计算在内，但其实用不上"), needed, "<", backward,
-              r"C_{\mathrm{bwd}}^{\mathrm{needed}}"),
+              r"C'_{\mathrm{bwd}}"),
     ))
     rows = (("l02_params", sp.Integer(D * D + D * K)), ("l02_fwd", forward), ("l02_bwd", backward),
             ("l02_bwd_needed", needed))

@@ -550,10 +550,10 @@ def megatron_claims() -> Claims:
     items += [
         Claim(("§5.1: GPT-3 175B, 300B tokens, 1024 GPUs at 140 TFLOP/s: \"34 days\"",
                "§5.1：GPT-3 175B，300B词元，1024张GPU，每张140 TFLOP/s：“34天”"),
-              abs(gpt3 - 34), "<", sp.Rational(1, 2), r"\lvert T / \mathrm{day} - 34 \rvert"),
+              abs(gpt3 - 34), "<", sp.Rational(1, 2), r"\lvert T / \mathrm{d} - 34 \rvert"),
         Claim(("§5.1: 1T (1008B), 450B tokens, 3072 GPUs at 163 TFLOP/s: \"84 days\"",
                "§5.1：1T（1008B），450B词元，3072张GPU，每张163 TFLOP/s：“84天”"),
-              abs(one_t - 84), "<", sp.Rational(1, 2), r"\lvert T / \mathrm{day} - 84 \rvert"),
+              abs(one_t - 84), "<", sp.Rational(1, 2), r"\lvert T / \mathrm{d} - 84 \rvert"),
         Claim(("abstract: 1T at 502 PFLOP/s on 3072 GPUs, \"52% of peak\" (A100: 312 TFLOP/s)",
                "摘要：1T模型在3072张GPU上达到502 PFLOP/s，“峰值的52%”（A100为312 TFLOP/s）"),
               abs(sp.Rational(502 * 10**15, 3072 * 312 * 10**12) * 100 - 52), "<", sp.Rational(1, 2),
