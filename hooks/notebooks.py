@@ -19,6 +19,7 @@ is the executed `.ipynb`; mkdocs-jupyter then renders it without executing.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import sys
@@ -30,9 +31,12 @@ import logging
 
 import jupytext
 import nbformat
+import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+
+from mdmath import MathError, typeset
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 SOURCE = re.compile(r"^notebooks/(?P<name>[\w-]+)\.(?P<lang>[a-z]{2})\.py$")
@@ -200,19 +204,86 @@ class _Link:
 MATHJAX2 = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 MERMAID = re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".*?mermaid.*?</script>', re.S)
 RENDERED = re.compile(r'(<div class="[^"]*jp-Rendered(?:Markdown|Latex)[^"]*"[^>]*>)(.*?)(</div>)', re.S)
-DISPLAY, INLINE = re.compile(r"\$\$(.+?)\$\$", re.S), re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<!\\)\$")
+MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?!\$)(?P<inline>.+?)(?<!\\)\$", re.S)
+STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 
 
-def _mark_math(match: re.Match) -> str:
-    """TeX in notebook Markdown and LaTeX output, marked up the way arithmatex marks pages."""
-    body = DISPLAY.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', match[2])
-    body = INLINE.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', body)
-    return match[1] + body + match[3]
+def _typeset_math(match: re.Match) -> str:
+    """TeX in notebook Markdown and LaTeX output, typeset as the Markdown extension typesets pages."""
+    def formula(found: re.Match) -> str:
+        display = found["display"] is not None
+        tex = html.unescape(found["display"] if display else found["inline"]).strip()
+        tag = "div" if display else "span"
+        return f'<{tag} class="arithmatex">{typeset(tex, display)}</{tag}>'
+
+    return match[1] + MATH.sub(formula, match[2]) + match[3]
 
 
-def on_page_content(html, page, **kwargs):
+def used_css(css: str, page_classes: set[str]) -> str:
+    """The rules of `css` that can apply to a page using `page_classes`, and the custom
+    properties those rules read: JupyterLab's styles are 0.6 MB, a notebook page uses a tenth."""
+    rules = _used_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), page_classes)
+    kept = tinycss2.serialize(rules)
+    defined = re.compile(r"(--[\w-]+)\s*:")
+    read = set(re.findall(r"var\(\s*(--[\w-]+)", defined.sub("", kept)))
+    while True:  # custom properties read by the custom properties read, and so on
+        more = {name for value_of in re.findall(r"(--[\w-]+)\s*:([^;}]*)", kept) if value_of[0] in read
+                for name in re.findall(r"var\(\s*(--[\w-]+)", value_of[1])} - read
+        if not more:
+            break
+        read |= more
+    return re.sub(r"(--[\w-]+)\s*:[^;}]*;?", lambda m: m[0] if m[1] in read else "", kept)
+
+
+def _used_rules(rules: list, page_classes: set[str]) -> list:
+    kept = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            selectors = [s for s in _split_selectors(rule.prelude)
+                         if _classes(s) <= page_classes]
+            if selectors:
+                rule.prelude = tinycss2.parse_component_value_list(",".join(selectors))
+                kept.append(rule)
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer") and rule.content:
+            inner = _used_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
+                                page_classes)
+            if inner:
+                rule.content = inner
+                kept.append(rule)
+        elif rule.type == "at-rule" and rule.lower_at_keyword != "charset":
+            kept.append(rule)
+    return kept
+
+
+def _classes(selector: str) -> set[str]:
+    """The classes an element must have to match; a class under :not() need not be on the page."""
+    return set(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", re.sub(r":not\([^)]*\)", "", selector)))
+
+
+def _split_selectors(prelude: list) -> list[str]:
+    parts, current = [], []
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            parts.append(current)
+            current = []
+        else:
+            current.append(token)
+    parts.append(current)
+    return [tinycss2.serialize(part).strip() for part in parts]
+
+
+def on_page_content(html_text, page, **kwargs):
     if not isinstance(page.file, NotebookPage):
-        return html
+        return html_text
     # nbconvert's template loads MathJax 2 and (for diagrams) Mermaid from a CDN; the site
-    # reads offline. Its MathJax 3 typesets only what arithmatex marked: mark notebook math too.
-    return RENDERED.sub(_mark_math, MERMAID.sub("", MATHJAX2.sub("", html)))
+    # reads offline, and its math is typeset at build time.
+    try:
+        html_text = RENDERED.sub(_typeset_math, MERMAID.sub("", MATHJAX2.sub("", html_text)))
+    except MathError as error:
+        raise PluginError(f"notebook {page.file.src_uri}: {error}") from None
+    page_classes = {name for names in re.findall(r'class="([^"]*)"', html_text) for name in names.split()}
+    return STYLE.sub(lambda m: _style(used_css(m[1], page_classes)), html_text)
+
+
+def _style(css: str) -> str:
+    return f"<style>{css}</style>" if css.strip() else ""
