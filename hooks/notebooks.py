@@ -19,7 +19,6 @@ is the executed `.ipynb`; mkdocs-jupyter then renders it without executing.
 from __future__ import annotations
 
 import hashlib
-import html
 import os
 import re
 import sys
@@ -36,7 +35,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from mdmath import MathError, typeset
+from mdmath import MathError, typeset_marked
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 SOURCE = re.compile(r"^notebooks/(?P<name>[\w-]+)\.(?P<lang>[a-z]{2})\.py$")
@@ -204,19 +203,15 @@ class _Link:
 MATHJAX2 = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 MERMAID = re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".*?mermaid.*?</script>', re.S)
 RENDERED = re.compile(r'(<div class="[^"]*jp-Rendered(?:Markdown|Latex)[^"]*"[^>]*>)(.*?)(</div>)', re.S)
-MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?!\$)(?P<inline>.+?)(?<!\\)\$", re.S)
+DISPLAY, INLINE = re.compile(r"\$\$(.+?)\$\$", re.S), re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<!\\)\$")
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 
 
-def _typeset_math(match: re.Match) -> str:
-    """TeX in notebook Markdown and LaTeX output, typeset as the Markdown extension typesets pages."""
-    def formula(found: re.Match) -> str:
-        display = found["display"] is not None
-        tex = html.unescape(found["display"] if display else found["inline"]).strip()
-        tag = "div" if display else "span"
-        return f'<{tag} class="arithmatex">{typeset(tex, display)}</{tag}>'
-
-    return match[1] + MATH.sub(formula, match[2]) + match[3]
+def _mark_math(match: re.Match) -> str:
+    """TeX in notebook Markdown and LaTeX output, marked up the way arithmatex marks pages."""
+    body = DISPLAY.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', match[2])
+    body = INLINE.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', body)
+    return match[1] + body + match[3]
 
 
 def used_css(css: str, page_classes: set[str]) -> str:
@@ -278,7 +273,7 @@ def on_page_content(html_text, page, **kwargs):
     # nbconvert's template loads MathJax 2 and (for diagrams) Mermaid from a CDN; the site
     # reads offline, and its math is typeset at build time.
     try:
-        html_text = RENDERED.sub(_typeset_math, MERMAID.sub("", MATHJAX2.sub("", html_text)))
+        html_text = typeset_marked(RENDERED.sub(_mark_math, MERMAID.sub("", MATHJAX2.sub("", html_text))))
     except MathError as error:
         raise PluginError(f"notebook {page.file.src_uri}: {error}") from None
     page_classes = {name for names in re.findall(r'class="([^"]*)"', html_text) for name in names.split()}

@@ -6,7 +6,7 @@ KaTeX cannot typeset stops the build. The stylesheet and fonts pages need are in
 `mdmath.katex.ASSETS`.
 """
 
-from mdmath.extension import MathExtension, makeExtension
+from mdmath.extension import MathExtension, makeExtension, typeset_marked
 from mdmath.katex import MathError, typeset
 
-__all__ = ["MathError", "MathExtension", "makeExtension", "typeset"]
+__all__ = ["MathError", "MathExtension", "makeExtension", "typeset", "typeset_marked"]

@@ -1,38 +1,43 @@
-"""The Markdown side: arithmatex finds the math, KaTeX typesets it while the page is converted."""
+"""The Markdown side: arithmatex finds the math, KaTeX typesets it when the page is converted."""
 
 from __future__ import annotations
 
 import html
-import xml.etree.ElementTree as etree
+import re
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown.postprocessors import Postprocessor
 from pymdownx.arithmatex import ArithmatexExtension
 
 from mdmath.katex import typeset
 
-CLASS = "arithmatex"
+# arithmatex's generic output, also written by hand in raw HTML (derivations/calculator.py).
+MARKED = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])\s*</(?P=tag)>', re.S
+)
 
 
-class _Typeset(Treeprocessor):
-    """Replace each formula arithmatex marked with KaTeX's markup, stashed as raw HTML."""
+def typeset_marked(text: str) -> str:
+    """Every formula marked up as arithmatex marks it, typeset; its wrapper kept for styles."""
+    def formula(found: re.Match) -> str:
+        display = found["display"] is not None
+        tex = html.unescape(found["display"] if display else found["inline"]).strip()
+        return f'<{found["tag"]} class="arithmatex">{typeset(tex, display)}</{found["tag"]}>'
 
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            if element.get("class") != CLASS:
-                continue
-            display = element.tag == "div"
-            tex = html.unescape(element.text) if display else element.text  # arithmatex escapes blocks only
-            element.text = self.md.htmlStash.store(typeset(tex.strip(), display))
+    return MARKED.sub(formula, text)
+
+
+class _Typeset(Postprocessor):
+    def run(self, text: str) -> str:
+        return typeset_marked(text)
 
 
 class MathExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
-        # Bare TeX in a <span> (inline) or <div> (display) with class "arithmatex".
-        ArithmatexExtension(generic=True, tex_inline_wrap=["", ""], tex_block_wrap=["", ""]).extendMarkdown(md)
-        # After inline patterns (20) have found inline math, before the table of contents (5) reads headings.
-        md.treeprocessors.register(_Typeset(md), "mdmath", 19)
+        ArithmatexExtension(generic=True).extendMarkdown(md)
+        # After raw HTML is put back (30) and entities restored (20): formulas in raw HTML count too.
+        md.postprocessors.register(_Typeset(md), "mdmath", 15)
 
 
 def makeExtension(**kwargs) -> MathExtension:  # noqa: N802 - Python-Markdown's name

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import djangocms_katex
+from pymdownx.superfences import SuperFencesException
 
 ASSETS = Path(djangocms_katex.__file__).parent / "static" / "djangocms_katex" / "vendor" / "katex"
 
@@ -35,8 +36,12 @@ lines.on("line", line => {
 """
 
 
-class MathError(ValueError):
-    """A formula KaTeX cannot typeset; the message quotes it."""
+class MathError(SuperFencesException):
+    """A formula KaTeX cannot typeset; the message quotes it.
+
+    A SuperFencesException, so that a formula printed by an executed block (markdown-exec)
+    stops the build too: SuperFences turns other errors into a plain code block.
+    """
 
 
 class _Katex:
@@ -73,10 +78,14 @@ def typeset(tex: str, display: bool = False) -> str:
         >>> typeset(r"\\frac{a}{b", display=True)
         Traceback (most recent call last):
         ...
-        mdmath.katex.MathError: cannot typeset $$\\frac{a}{b$$: KaTeX parse error: Expected '}', got 'EOF' at end of input: \\frac{a}{b
+        mdmath.katex.MathError: cannot typeset $$\\frac{a}{b$$: KaTeX parse error: Unexpected end of input in a macro argument, expected '}' at end of input: \\frac{a}{b
     """
     answer = _katex().render(tex, display)
     if "error" in answer:
         fence = "$$" if display else "$"
         raise MathError(f"cannot typeset {fence}{tex}{fence}: {answer['error']}")
-    return answer["html"]
+    # Search indexes (Material's honours data-search-exclude) should read a formula once, as
+    # MathML text: not again as KaTeX's visual copy, nor as TeX source.
+    return answer["html"].replace(
+        '<span class="katex-html" aria-hidden="true">', '<span class="katex-html" aria-hidden="true" data-search-exclude>'
+    ).replace('<annotation encoding="application/x-tex">', '<annotation encoding="application/x-tex" data-search-exclude>')
