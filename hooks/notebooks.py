@@ -277,8 +277,9 @@ def on_page_content(html_text, page, **kwargs):
     except MathError as error:
         raise PluginError(f"notebook {page.file.src_uri}: {error}") from None
     page_classes = {name for names in re.findall(r'class="([^"]*)"', html_text) for name in names.split()}
-    return STYLE.sub(lambda m: _style(used_css(m[1], page_classes)), html_text)
-
-
-def _style(css: str) -> str:
-    return f"<style>{css}</style>" if css.strip() else ""
+    # One stylesheet, in the order of nbconvert's: one block's rules read another's custom properties.
+    css = used_css("\n".join(STYLE.findall(html_text)), page_classes)
+    first = STYLE.search(html_text)
+    if first is None:
+        return html_text
+    return html_text[:first.start()] + f"<style>{css}</style>" + STYLE.sub("", html_text[first.start():])
