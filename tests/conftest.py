@@ -44,7 +44,7 @@ def mkdocs_build(project: Path, site: Path, *extra: str) -> Build:
 
 def project_copy(destination: Path) -> Path:
     """A copy of everything the build reads, to break on purpose."""
-    for part in ("docs", "derivations", "hooks", "overrides"):
+    for part in ("docs", "derivations", "hooks", "overrides", "mdmath"):
         shutil.copytree(ROOT / part, destination / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
     return destination

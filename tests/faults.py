@@ -33,6 +33,11 @@ def break_a_notebook(project: Path) -> None:
         append(project / f"docs/notebooks/speculative-sampling.{lang}.py", '\n# %%\nraise RuntimeError("a broken cell")\n')
 
 
+def print_a_broken_formula(project: Path) -> None:
+    """Printed by an executed block, the way derivations print math: SuperFences must not swallow it."""
+    append(project / "docs/index.en.md", '\n\n```python exec="1" id="formula"\nprint(r"$$\\frac{B}{S$$")\n```\n')
+
+
 FAULTS = {
     # name: (inject the fault, extra build arguments)
     "wrong derivation": (break_attention_flops, ()),  # not --strict: the hook stops it anyway
@@ -43,4 +48,5 @@ FAULTS = {
     # build, and its pages double as the second build of the reproducibility test.
     "broken links": (break_links, ()),
     "failing notebook cell": (break_a_notebook, ()),
+    "broken formula": (print_a_broken_formula, ()),  # not --strict: mdmath stops it anyway
 }
