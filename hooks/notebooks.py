@@ -205,6 +205,8 @@ MERMAID = re.compile(r'<script type="module">\s*document\.addEventListener\("DOM
 RENDERED = re.compile(r'(<div class="[^"]*jp-Rendered(?:Markdown|Latex)[^"]*"[^>]*>)(.*?)(</div>)', re.S)
 DISPLAY, INLINE = re.compile(r"\$\$(.+?)\$\$", re.S), re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<!\\)\$")
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">', re.S)
+_heading_ids: dict[str, list[str]] = {}  # notebook -> its heading ids in the reference language, in order
 
 
 def _mark_math(match: re.Match) -> str:
@@ -267,9 +269,38 @@ def _split_selectors(prelude: list) -> list[str]:
     return [tinycss2.serialize(part).strip() for part in parts]
 
 
+def _shared_anchors(html_text: str, page) -> str:
+    """Headings get the reference language's ids, as page headings do: nbconvert gives Chinese
+    headings an empty id, which breaks their links and leaves search sections without an address."""
+    match = SOURCE.match(page.file.src_uri)
+    if match["lang"] == REFERENCE_LANG:  # built first: i18n builds the default language first
+        _heading_ids[match["name"]] = [heading[2] for heading in HEADING.finditer(html_text)]
+        return html_text
+    reference = _heading_ids.get(match["name"], [])
+    toc = [item for top in page.toc for item in _flatten(top)]
+    if not (len(reference) == len(toc) == len(HEADING.findall(html_text))):
+        raise PluginError(f"notebook {page.file.src_uri}: its headings differ from the {REFERENCE_LANG} twin's")
+    anchors = iter(reference)
+
+    def heading(found: re.Match) -> str:
+        anchor = next(anchors)
+        return f'<h{found[1]} id="{anchor}">{found[3]}<a class="anchor-link" href="#{anchor}">'
+
+    for item, anchor in zip(toc, reference):
+        item.id = anchor
+    return HEADING.sub(heading, html_text)
+
+
+def _flatten(item):
+    yield item
+    for child in item.children:
+        yield from _flatten(child)
+
+
 def on_page_content(html_text, page, **kwargs):
     if not isinstance(page.file, NotebookPage):
         return html_text
+    html_text = _shared_anchors(html_text, page)
     # nbconvert's template loads MathJax 2 and (for diagrams) Mermaid from a CDN; the site
     # reads offline, and its math is typeset at build time.
     try:

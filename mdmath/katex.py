@@ -84,8 +84,7 @@ def typeset(tex: str, display: bool = False) -> str:
     if "error" in answer:
         fence = "$$" if display else "$"
         raise MathError(f"cannot typeset {fence}{tex}{fence}: {answer['error']}")
-    # Search indexes (Material's honours data-search-exclude) should read a formula once, as
-    # MathML text: not again as KaTeX's visual copy, nor as TeX source.
-    return answer["html"].replace(
-        '<span class="katex-html" aria-hidden="true">', '<span class="katex-html" aria-hidden="true" data-search-exclude>'
-    ).replace('<annotation encoding="application/x-tex">', '<annotation encoding="application/x-tex" data-search-exclude>')
+    # Search indexes (Material's honours data-search-exclude) should read a formula once: its
+    # MathML copy (holding the TeX source too) is excluded. Not KaTeX's visual copy: Material
+    # ends an exclusion at the first nested closing tag of the same name, and that copy is spans.
+    return answer["html"].replace('<span class="katex-mathml">', '<span class="katex-mathml" data-search-exclude>', 1)

@@ -215,14 +215,17 @@ def switch_language(page, lang: str) -> None:
 
 
 def search(page, query: str) -> list[str]:
-    """Type `query` into the search box and return the paths the results link to."""
-    meta = page.locator(".md-search-result__meta")
-    placeholder = meta.text_content().strip()
+    """Type `query` into the search box and return the paths the results link to, in order.
+
+    The box is emptied first, so that a second search on the same page waits for its own results.
+    """
+    placeholder = page.evaluate(
+        "JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder']")
     box = page.locator("input.md-search__input")
-    box.fill(query)
-    box.press("End")  # Material reads the query on keyup; fill() alone sends no key event
-    page.wait_for_function(
-        "(placeholder) => document.querySelector('.md-search-result__meta').textContent.trim() !== placeholder",
-        arg=placeholder,
-    )
+    meta = ".md-search-result__meta"
+    for text, done in (("", "=== placeholder"), (query, "!== placeholder")):
+        box.fill(text)
+        box.press("End")  # Material reads the query on keyup; fill() alone sends no key event
+        page.wait_for_function(
+            f"(placeholder) => document.querySelector('{meta}').textContent.trim() {done}", arg=placeholder)
     return page.evaluate(SEARCH_RESULTS_JS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -114,3 +115,17 @@ def test_sitemap_lists_both_languages(site):
     for name in PAGES:
         path = "" if name == "index" else f"{name}/"
         assert f"/{path}</loc>" in sitemap and f'hreflang="zh" href="' in sitemap
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_language_has_its_own_search_index(site, lang):
+    """Pages of one language, each section with its own address (a shared one breaks Material's
+    highlighting, and then its search)."""
+    folder = site.site / ("" if lang == "en" else f"{lang}/") / "search"
+    docs = json.loads((folder / "search_index.json").read_text("utf-8"))["docs"]
+    pages = {doc["location"].split("#")[0] for doc in docs}
+    assert pages == {("" if name == "index" else f"{name}/") for name in PUBLISHED}
+    locations = [doc["location"] for doc in docs]
+    assert len(locations) == len(set(locations)), "sections sharing an address"
+    words = json.loads((folder / "words.json").read_text("utf-8"))
+    assert (len(words) > 1000) == (lang == "zh")
