@@ -50,7 +50,7 @@ def derivation_time() -> float:
     """Run every executed block of every page, in both languages, in one fresh process."""
     code = "\n".join(body for name in page_names() for lang in ("en", "zh")
                      for _, body in blocks(source(name, lang)).__iter__()).replace('"<lang>"', '"en"')
-    script = f"import io, contextlib, time\nstart = time.perf_counter()\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+    script = "import io, contextlib, time\nstart = time.perf_counter()\nwith contextlib.redirect_stdout(io.StringIO()):\n"
     script += "".join(f"    {line}\n" for line in code.splitlines())
     script += "print(time.perf_counter() - start)\n"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=ENV, check=True,
