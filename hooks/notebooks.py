@@ -19,6 +19,7 @@ is the executed `.ipynb`; mkdocs-jupyter then renders it without executing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -30,9 +31,12 @@ from pathlib import Path, PurePosixPath
 
 import jupytext
 import nbformat
+import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+
+from mdmath import MathError, typeset_marked
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 SOURCE = re.compile(r"^notebooks/(?P<name>[\w-]+)\.(?P<lang>[a-z]{2})\.py$")
@@ -203,6 +207,9 @@ MERMAID = re.compile(
     r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".*?mermaid.*?</script>', re.S)
 RENDERED = re.compile(r'(<div class="[^"]*jp-Rendered(?:Markdown|Latex)[^"]*"[^>]*>)(.*?)(</div>)', re.S)
 DISPLAY, INLINE = re.compile(r"\$\$(.+?)\$\$", re.S), re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<!\\)\$")
+STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">', re.S)
+_heading_ids: dict[str, list[str]] = {}  # notebook -> its heading ids in the reference language, in order
 
 
 def _mark_math(match: re.Match) -> str:
@@ -212,9 +219,116 @@ def _mark_math(match: re.Match) -> str:
     return match[1] + body + match[3]
 
 
-def on_page_content(html, page, **kwargs):
+def used_css(css: str, page_classes: set[str]) -> str:
+    """The rules of `css` that can apply to a page using `page_classes`, and the custom
+    properties those rules read: JupyterLab's styles are 0.6 MB, a notebook page uses a sixth."""
+    kept = "".join(_used_rules(_parsed(css), frozenset(page_classes)))
+    defined = re.compile(r"(--[\w-]+)\s*:")
+    read = set(re.findall(r"var\(\s*(--[\w-]+)", defined.sub("", kept)))
+    while True:  # custom properties read by the custom properties read, and so on
+        more = {name for value_of in re.findall(r"(--[\w-]+)\s*:([^;}]*)", kept) if value_of[0] in read
+                for name in re.findall(r"var\(\s*(--[\w-]+)", value_of[1])} - read
+        if not more:
+            break
+        read |= more
+    return re.sub(r"(--[\w-]+)\s*:[^;}]*;?", lambda m: m[0] if m[1] in read else "", kept)
+
+
+@functools.lru_cache(maxsize=4)  # every notebook page carries the same styles: parse them once
+def _parsed(css: str) -> tuple:
+    return _rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
+def _rules(nodes) -> tuple:
+    """("rule", ((selector, its classes), …), body) | ("block", head, rules) | ("other", text, None)."""
+    rules = []
+    for node in nodes:
+        if node.type == "qualified-rule":
+            selectors = tuple((selector, _classes(selector)) for selector in _split_selectors(node.prelude))
+            rules.append(("rule", selectors, "{" + tinycss2.serialize(node.content) + "}"))
+        elif node.type == "at-rule" and node.lower_at_keyword in ("media", "supports", "layer") and node.content:
+            inner = tinycss2.parse_rule_list(node.content, skip_comments=True, skip_whitespace=True)
+            rules.append(("block", f"@{node.at_keyword}{tinycss2.serialize(node.prelude)}", _rules(inner)))
+        elif node.type == "at-rule" and node.lower_at_keyword != "charset":
+            rules.append(("other", node.serialize(), None))
+    return tuple(rules)
+
+
+def _used_rules(rules: tuple, page_classes: frozenset) -> list[str]:
+    kept = []
+    for kind, head, body in rules:
+        if kind == "rule":
+            selectors = [selector for selector, classes in head if classes <= page_classes]
+            if selectors:
+                kept.append(",".join(selectors) + body)
+        elif kind == "block":
+            inner = _used_rules(body, page_classes)
+            if inner:
+                kept.append(head + "{" + "".join(inner) + "}")
+        else:
+            kept.append(head)
+    return kept
+
+
+def _classes(selector: str) -> frozenset[str]:
+    """The classes an element must have to match; a class under :not() need not be on the page."""
+    return frozenset(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", re.sub(r":not\([^)]*\)", "", selector)))
+
+
+def _split_selectors(prelude: list) -> list[str]:
+    parts, current = [], []
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            parts.append(current)
+            current = []
+        else:
+            current.append(token)
+    parts.append(current)
+    return [tinycss2.serialize(part).strip() for part in parts]
+
+
+def _shared_anchors(html_text: str, page) -> str:
+    """Headings get the reference language's ids, as page headings do: nbconvert gives Chinese
+    headings an empty id, which breaks their links and leaves search sections without an address."""
+    match = SOURCE.match(page.file.src_uri)
+    if match["lang"] == REFERENCE_LANG:  # built first: i18n builds the default language first
+        _heading_ids[match["name"]] = [heading[2] for heading in HEADING.finditer(html_text)]
+        return html_text
+    reference = _heading_ids.get(match["name"], [])
+    toc = [item for top in page.toc for item in _flatten(top)]
+    if not (len(reference) == len(toc) == len(HEADING.findall(html_text))):
+        raise PluginError(f"notebook {page.file.src_uri}: its headings differ from the {REFERENCE_LANG} twin's")
+    anchors = iter(reference)
+
+    def heading(found: re.Match) -> str:
+        anchor = next(anchors)
+        return f'<h{found[1]} id="{anchor}">{found[3]}<a class="anchor-link" href="#{anchor}">'
+
+    for item, anchor in zip(toc, reference):
+        item.id = anchor
+    return HEADING.sub(heading, html_text)
+
+
+def _flatten(item):
+    yield item
+    for child in item.children:
+        yield from _flatten(child)
+
+
+def on_page_content(html_text, page, **kwargs):
     if not isinstance(page.file, NotebookPage):
-        return html
+        return html_text
+    html_text = _shared_anchors(html_text, page)
     # nbconvert's template loads MathJax 2 and (for diagrams) Mermaid from a CDN; the site
-    # reads offline. Its MathJax 3 typesets only what arithmatex marked: mark notebook math too.
-    return RENDERED.sub(_mark_math, MERMAID.sub("", MATHJAX2.sub("", html)))
+    # reads offline, and its math is typeset at build time.
+    try:
+        html_text = typeset_marked(RENDERED.sub(_mark_math, MERMAID.sub("", MATHJAX2.sub("", html_text))))
+    except MathError as error:
+        raise PluginError(f"notebook {page.file.src_uri}: {error}") from None
+    page_classes = {name for names in re.findall(r'class="([^"]*)"', html_text) for name in names.split()}
+    # One stylesheet, in the order of nbconvert's: one block's rules read another's custom properties.
+    css = used_css("\n".join(STYLE.findall(html_text)), page_classes)
+    first = STYLE.search(html_text)
+    if first is None:
+        return html_text
+    return html_text[:first.start()] + f"<style>{css}</style>" + STYLE.sub("", html_text[first.start():])

@@ -1,5 +1,6 @@
 """Measure the site's speed on this machine: cold and warm builds, rebuilds under
-`mkdocs serve`, time in derivations and in notebooks, and bytes per page.
+`mkdocs serve`, time in derivations and in notebooks; and what a reader downloads: every
+page with its scripts, styles and images against the budget, fonts, search indexes.
 Prints Markdown for the README.
 
     uv run python scripts/benchmark.py [--runs 3]
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 sys.path.insert(0, str(ROOT / "tests"))
 from pages import blocks, page_names, source  # noqa: E402
+from weight import BUDGET_BYTES, page_files  # noqa: E402
 
 
 def build(site: Path, cold: bool) -> tuple[float, float]:
@@ -48,7 +50,7 @@ def derivation_time() -> float:
     """Run every executed block of every page, in both languages, in one fresh process."""
     code = "\n".join(body for name in page_names() for lang in ("en", "zh")
                      for _, body in blocks(source(name, lang)).__iter__()).replace('"<lang>"', '"en"')
-    script = f"import io, contextlib, time\nstart = time.perf_counter()\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+    script = "import io, contextlib, time\nstart = time.perf_counter()\nwith contextlib.redirect_stdout(io.StringIO()):\n"
     script += "".join(f"    {line}\n" for line in code.splitlines())
     script += "print(time.perf_counter() - start)\n"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=ENV, check=True,
@@ -107,21 +109,48 @@ class Serve:
 
 
 def page_weight(html_path: Path) -> tuple[int, int]:
-    """Bytes of a page's HTML plus the scripts and stylesheets it loads: raw and gzipped."""
-    html = html_path.read_text("utf-8")
-    files = [html_path]
-    for reference in re.findall(r'<(?:script|link)\b[^>]*?(?:src|href)="([^"#?]+\.(?:js|css))', html):
-        files.append((html_path.parent / reference).resolve())
-    raw = sum(path.stat().st_size for path in files)
-    zipped = sum(len(gzip.compress(path.read_bytes())) for path in files)
-    return raw, zipped
+    """Bytes of a page's HTML plus what it references (tests/weight.py): raw and gzipped."""
+    files = page_files(html_path)
+    return sum(path.stat().st_size for path in files), sum(len(gzip.compress(path.read_bytes())) for path in files)
+
+
+def print_weights(site: Path) -> None:
+    weights = {page.parent.relative_to(site).as_posix(): page_weight(page) for page in sorted(site.rglob("index.html"))}
+    print(f"\n| page (with its scripts, styles, images; budget {BUDGET_BYTES / 1e3:.0f} kB) | en kB | zh kB | "
+          "en kB gzipped | zh kB gzipped |\n|---|---|---|---|---|")
+    for name, (raw, zipped) in weights.items():
+        if name == "zh" or name.startswith("zh/"):
+            continue
+        zh_raw, zh_zipped = weights["zh" if name == "." else f"zh/{name}"]
+        over = " **over budget**" if max(raw, zh_raw) > BUDGET_BYTES else ""
+        print(f"| {'/' if name == '.' else name}{over} | {raw / 1e3:.0f} | {zh_raw / 1e3:.0f} | "
+              f"{zipped / 1e3:.0f} | {zh_zipped / 1e3:.0f} |")
+    print()
+    for kind in ("lecture-", "notebooks/", "reference/", "tools/"):
+        for lang in ("en", "zh"):
+            name, (raw, zipped) = max(((n, w) for n, w in weights.items()
+                                       if kind in n and (n.startswith("zh/") == (lang == "zh"))), key=lambda item: item[1][0])
+            print(f"- heaviest {kind.strip('-/')} page, {lang}: {name}, {raw / 1e3:.0f} kB ({zipped / 1e3:.0f} kB gzipped)")
+    fonts = sorted((site / "assets/katex/fonts").glob("*.woff2"))
+    print(f"\nKaTeX's fonts load only when a page uses them, cached across pages: {len(fonts)} files, "
+          f"{sum(f.stat().st_size for f in fonts) / 1e3:.0f} kB in all, the largest {max(f.stat().st_size for f in fonts) / 1e3:.0f} kB.")
+    for folder in (site / "search", site / "zh/search"):
+        index, words = folder / "search_index.json", folder / "words.json"
+        print(f"Search index `{index.relative_to(site)}`, fetched when a page loads the search: {index.stat().st_size / 1e3:.0f} kB "
+              f"({len(gzip.compress(index.read_bytes())) / 1e3:.0f} kB gzipped); `words.json` beside it "
+              f"{words.stat().st_size / 1e3:.0f} kB, fetched on the first query.")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--weights-only", action="store_true", help="one build, then page weights only")
     args = parser.parse_args()
     site = Path(tempfile.mkdtemp()) / "site"
+    if args.weights_only:
+        build(site, cold=False)
+        print_weights(site)
+        return
 
     cold = [build(site, cold=True) for _ in range(args.runs)]
     warm = [build(site, cold=False) for _ in range(args.runs)]
@@ -134,8 +163,6 @@ def main():
                       for _ in range(args.runs)]
     finally:
         serve.stop()
-    weights = {page.parent.relative_to(site).as_posix() or "/": page_weight(page)
-               for page in site.rglob("index.html")}
 
     median = statistics.median
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs.\n")
@@ -147,11 +174,7 @@ def main():
     print(f"| all executed blocks of all pages, both languages, fresh process | {median(derivations):.1f} |")
     print(f"| rebuild under `mkdocs serve` after a prose edit | {median(prose):.1f} |")
     print(f"| rebuild under `mkdocs serve` after a derivation edit | {median(derivation):.1f} |")
-    print("\n| heaviest page of its kind, with its scripts and styles | MB | MB gzipped |\n|---|---|---|")
-    for kind in ("lecture-10", "reference", "notebooks", "tools"):
-        name, (raw, zipped) = max(((n, w) for n, w in weights.items() if kind in n), key=lambda item: item[1][0])
-        print(f"| {name} | {raw / 1e6:.2f} | {zipped / 1e6:.2f} |")
-    print("\nMathJax's fonts load on demand and are not counted.")
+    print_weights(site)
 
 
 if __name__ == "__main__":

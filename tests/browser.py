@@ -7,7 +7,6 @@ Playwright's own browser download does not work here, so we launch the system Ch
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import re
@@ -177,24 +176,25 @@ class Watch:
 # -- reading a page ----------------------------------------------------------------------------
 
 MATH_JS = r"""async (timeout) => {
-  const startup = window.MathJax?.startup?.promise;
   const timer = new Promise(resolve => setTimeout(() => resolve("timeout"), timeout));
-  const outcome = startup ? await Promise.race([startup.then(() => "done"), timer]) : "MathJax not loaded";
-  await Promise.race([document.fonts.ready, timer]);
+  const outcome = await Promise.race([document.fonts.ready.then(() => "done"), timer]);
   const formulas = [...document.querySelectorAll(".arithmatex")];
-  // TeX that MathJax could not parse (an unbalanced brace, say) stays on the page as raw text
+  // what a formula shows besides KaTeX's markup: raw TeX, were it left untypeset
   const raw = e => {
     const copy = e.cloneNode(true);
-    copy.querySelectorAll("mjx-container").forEach(m => m.remove());
+    copy.querySelectorAll(".katex").forEach(k => k.remove());
     return copy.textContent.trim();
   };
+  const katexFonts = [...document.fonts].filter(f => f.family.replace(/"/g, "").startsWith("KaTeX_"));
   return {
     outcome,
     formulas: formulas.length,
-    untypeset: formulas.filter(e => !e.querySelector("mjx-container") || raw(e)).map(e => raw(e).slice(0, 80)),
-    errors: [...document.querySelectorAll("mjx-merror")].map(e => e.getAttribute("data-mjx-error") || e.textContent.trim()),
-    // MathJax's noundefined extension typesets an unknown \macro as red text instead of an error
-    undefined: [...document.querySelectorAll("mjx-assistive-mml mtext")].map(e => e.textContent).filter(t => t.startsWith("\\")),
+    untypeset: formulas.filter(e => !e.querySelector(".katex-html") || raw(e)).map(e => raw(e).slice(0, 80)),
+    errors: [...document.querySelectorAll(".katex-error")].map(e => e.title || e.textContent),
+    // drawn, and in KaTeX's own fonts (served with the site) rather than a fallback
+    empty: formulas.filter(e => e.getClientRects().length && !e.querySelector(".katex-html").getBoundingClientRect().width).length,
+    fonts_loaded: katexFonts.filter(f => f.status === "loaded").map(f => f.family),
+    fonts_failed: katexFonts.filter(f => f.status === "error").map(f => f.family),
   };
 }"""
 
@@ -203,20 +203,8 @@ SEARCH_RESULTS_JS = """() => [...document.querySelectorAll(".md-search-result__i
 
 
 def typeset_math(page) -> dict:
-    """Wait for MathJax's first typeset, then describe every formula on the page."""
+    """Wait for the page's fonts, then describe every formula on it (typeset when the site was built)."""
     return page.evaluate(MATH_JS, TIMEOUT_MS)
-
-
-@contextlib.contextmanager
-def without_math(page):
-    """Skip MathJax on this tab for a while: typesetting is most of a page's load time, and a
-    test about links does not need it (the page-load test checks the math)."""
-    pattern = "**/assets/mathjax/**"
-    page.route(pattern, lambda route: route.abort())
-    try:
-        yield page
-    finally:
-        page.unroute(pattern)
 
 
 def switch_language(page, lang: str) -> None:
@@ -227,14 +215,17 @@ def switch_language(page, lang: str) -> None:
 
 
 def search(page, query: str) -> list[str]:
-    """Type `query` into the search box and return the paths the results link to."""
-    meta = page.locator(".md-search-result__meta")
-    placeholder = meta.text_content().strip()
+    """Type `query` into the search box and return the paths the results link to, in order.
+
+    The box is emptied first, so that a second search on the same page waits for its own results.
+    """
+    placeholder = page.evaluate(
+        "JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder']")
     box = page.locator("input.md-search__input")
-    box.fill(query)
-    box.press("End")  # Material reads the query on keyup; fill() alone sends no key event
-    page.wait_for_function(
-        "(placeholder) => document.querySelector('.md-search-result__meta').textContent.trim() !== placeholder",
-        arg=placeholder,
-    )
+    meta = ".md-search-result__meta"
+    for text, done in (("", "=== placeholder"), (query, "!== placeholder")):
+        box.fill(text)
+        box.press("End")  # Material reads the query on keyup; fill() alone sends no key event
+        page.wait_for_function(
+            f"(placeholder) => document.querySelector('{meta}').textContent.trim() {done}", arg=placeholder)
     return page.evaluate(SEARCH_RESULTS_JS)

@@ -2,7 +2,9 @@
 
 Every build a session needs (the strict build of the site, and one per injected
 fault in faults.py) starts in the background when the session starts, two at a
-time, so they overlap the unit tests. Tests that need a build wait for it.
+time, so they overlap the unit tests. Tests that need a build wait for it. A fault
+build with notebooks waits for the clean build, to read its executed notebooks
+from the shared cache instead of running kernels of its own.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def mkdocs_build(project: Path, site: Path, *extra: str) -> Build:
 
 def project_copy(destination: Path) -> Path:
     """A copy of everything the build reads, to break on purpose."""
-    for part in ("docs", "derivations", "hooks", "overrides"):
+    for part in ("docs", "derivations", "hooks", "overrides", "mdmath"):
         shutil.copytree(ROOT / part, destination / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
     return destination
@@ -64,11 +66,20 @@ def _build(name: str) -> Build:
     base = _scratch / name.replace(" ", "-")
     project = project_copy(base / "project")
     inject(project)
+    if (project / "docs/notebooks").exists() and SITE in _builds:
+        _builds[SITE].exception()  # wait: its executed notebooks are then in the shared cache
     return mkdocs_build(project, base / "site", *arguments)
 
 
+SITE_FIXTURES = {"site", "served", "faulty", "chromium", "tab", "reader"}
+
+
 def pytest_collection_modifyitems(items):
-    """Browser tests last: by then the builds are done and the CPU is theirs."""
+    """Mark the tests that build the site (`-m "not site"` skips them: the inner loop), and run
+    browser tests last: by then the builds are done and the CPU is theirs."""
+    for item in items:
+        if SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
     items.sort(key=lambda item: item.path.name == "test_browser.py")
 
 
@@ -86,7 +97,8 @@ def pytest_collection_finish(session):
     if names:
         _scratch = Path(tempfile.mkdtemp(prefix="site-builds-"))
         _pool = ThreadPoolExecutor(max_workers=2)
-        _builds.update({name: _pool.submit(_build, name) for name in names})
+        for name in names:  # one by one: a fault build looks up the clean one, submitted first
+            _builds[name] = _pool.submit(_build, name)
 
 
 def pytest_sessionfinish(session):

@@ -20,7 +20,11 @@ def break_attention_flops(project: Path) -> None:
     )
     assert broken != source, "the line to break has moved"
     intensity.write_text(broken, "utf-8")
-    # New derivations mean new notebook runs, which this build does not test: skip them.
+    without_notebooks(project)  # new derivations would mean new notebook runs, which it does not test
+
+
+def without_notebooks(project: Path) -> None:
+    """For a build that tests no notebook: kernels are most of a build's work."""
     shutil.rmtree(project / "docs" / "notebooks")
 
 
@@ -34,14 +38,30 @@ def break_a_notebook(project: Path) -> None:
         append(notebook, '\n# %%\nraise RuntimeError("a broken cell")\n')
 
 
+def raise_in_a_block(project: Path) -> None:
+    append(project / "docs/notation.zh.md", '\n```python exec="1" id="broken"\nraise ValueError("no")\n```\n')
+    without_notebooks(project)
+
+
+def remove_a_twin(project: Path) -> None:
+    (project / "docs/notation.zh.md").unlink()
+    without_notebooks(project)
+
+
+def print_a_broken_formula(project: Path) -> None:
+    """Printed by an executed block, the way derivations print math: SuperFences must not swallow it."""
+    append(project / "docs/index.en.md", '\n\n```python exec="1" id="formula"\nprint(r"$$\\frac{B}{S$$")\n```\n')
+    without_notebooks(project)
+
+
 FAULTS = {
     # name: (inject the fault, extra build arguments)
-    "wrong derivation": (break_attention_flops, ("--no-strict",)),  # the hook stops it anyway
-    "raising block": (lambda p: append(p / "docs/notation.zh.md",
-                                       '\n```python exec="1" id="broken"\nraise ValueError("no")\n```\n'), ()),
-    "missing twin": (lambda p: (p / "docs/notation.zh.md").unlink(), ("--no-strict",)),  # a hook stops it
+    "wrong derivation": (break_attention_flops, ("--no-strict",)),  # the exec guard stops it anyway
+    "raising block": (raise_in_a_block, ("--no-strict",)),
+    "missing twin": (remove_a_twin, ("--no-strict",)),  # a hook stops it
     # --no-strict (mkdocs.yml says strict), so that the build completes: its warnings are what
     # fails a strict build, and its pages double as the second build of the reproducibility test.
     "broken links": (break_links, ("--no-strict",)),
-    "failing notebook cell": (break_a_notebook, ()),
+    "failing notebook cell": (break_a_notebook, ("--no-strict",)),
+    "broken formula": (print_a_broken_formula, ("--no-strict",)),  # mdmath stops it anyway
 }

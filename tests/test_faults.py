@@ -39,6 +39,13 @@ def test_a_failing_notebook_cell_stops_the_build_naming_the_notebook(faulty):
     assert "notebook speculative-sampling.en.py: cell" in build.log and "a broken cell" in build.log
 
 
+def test_a_formula_katex_cannot_typeset_stops_the_build_naming_page_and_formula(faulty):
+    build = faulty["broken formula"]
+    assert build.returncode != 0
+    assert "Error reading page 'index.en.md'" in build.log
+    assert "cannot typeset $$\\frac{B}{S$$" in build.log
+
+
 def test_a_page_without_its_twin_fails_the_strict_build(faulty):
     build = faulty["missing twin"]
     assert build.returncode != 0

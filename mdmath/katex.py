@@ -1,0 +1,90 @@
+"""KaTeX, run in Node: one long-lived process per Python process, formulas cached.
+
+KaTeX's files come from the pinned `djangocms-katex` wheel (its static files only); Node is
+the machine's own. Nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import djangocms_katex
+from pymdownx.superfences import SuperFencesException
+
+ASSETS = Path(djangocms_katex.__file__).parent / "static" / "djangocms_katex" / "vendor" / "katex"
+
+# Reads one JSON request a line, answers one JSON line: {"html"} or {"error"}.
+_SERVER = r"""
+const katex = require(process.argv[1]);
+const lines = require("readline").createInterface({ input: process.stdin });
+lines.on("line", line => {
+  const { tex, display } = JSON.parse(line);
+  let answer;
+  try {
+    answer = { html: katex.renderToString(tex, { displayMode: display, throwOnError: true, strict: "error", output: "htmlAndMathml" }) };
+  } catch (error) {
+    answer = { error: String(error.message || error) };
+  }
+  process.stdout.write(JSON.stringify(answer) + "\n");
+});
+"""
+
+
+class MathError(SuperFencesException):
+    """A formula KaTeX cannot typeset; the message quotes it.
+
+    A SuperFencesException, so that a formula printed by an executed block (markdown-exec)
+    stops the build too: SuperFences turns other errors into a plain code block.
+    """
+
+
+class _Katex:
+    def __init__(self):
+        node = shutil.which("node")
+        if node is None:
+            raise MathError("KaTeX runs in Node at build time: install Node.js (`apt-get install nodejs`)")
+        self.process = subprocess.Popen(
+            [node, "-e", _SERVER, str(ASSETS / "katex.js")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8",
+        )
+        self.lock = threading.Lock()  # notebook pages are typeset from worker threads
+        atexit.register(self.process.kill)
+
+    def render(self, tex: str, display: bool) -> dict:
+        with self.lock:
+            self.process.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+            self.process.stdin.flush()
+            return json.loads(self.process.stdout.readline())
+
+
+@functools.cache
+def _katex() -> _Katex:
+    return _Katex()
+
+
+@functools.lru_cache(maxsize=None)
+def typeset(tex: str, display: bool = False) -> str:
+    """KaTeX's HTML and MathML for one formula.
+
+    Examples:
+        >>> "<math" in typeset(r"\\frac{a}{b}")
+        True
+        >>> typeset(r"\\frac{a}{b", display=True)
+        Traceback (most recent call last):
+        ...
+        mdmath.katex.MathError: cannot typeset $$\\frac{a}{b$$: KaTeX parse error: Unexpected end of input in a macro argument, expected '}' at end of input: \\frac{a}{b
+    """
+    answer = _katex().render(tex, display)
+    if "error" in answer:
+        fence = "$$" if display else "$"
+        raise MathError(f"cannot typeset {fence}{tex}{fence}: {answer['error']}")
+    # Search indexes (Material's honours data-search-exclude) should read a formula once: its
+    # MathML copy (holding the TeX source too) is excluded. Not KaTeX's visual copy: Material
+    # ends an exclusion at the first nested closing tag of the same name, and that copy is spans.
+    return answer["html"].replace('<span class="katex-mathml">', '<span class="katex-mathml" data-search-exclude>', 1)
