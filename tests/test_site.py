@@ -33,8 +33,9 @@ def test_twins_show_the_same_display_math(site, name):
     """Derived output is language-neutral: both languages publish identical equations, except
     for the words inside `\\text{…}`, which each page shows in its own language."""
     en, zh = (
-        [re.sub(r"\\text\{[^{}]*\}", r"\\text{}", math) for math in
-         re.findall(r'<div class="arithmatex">(.*?)</div>', built_page(site.site, name, lang).read_text("utf-8"), re.S)]
+        [re.sub(r"\\text\{[^{}]*\}", r"\\text{}", math) for math in re.findall(
+            r'class="katex-display">.*?<annotation encoding="application/x-tex">(.*?)</annotation>',
+            built_page(site.site, name, lang).read_text("utf-8"), re.S)]
         for lang in LANGS
     )
     assert en == zh
