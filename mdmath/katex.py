@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import functools
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -68,18 +69,42 @@ def _katex() -> _Katex:
     return _Katex()
 
 
+# An inline formula that is only a number ($2{,}768$, $9.89 \times 10^{14}$): half the formulas in the
+# tables. Set as text it reads the same and weighs a twentieth of KaTeX's HTML + MathML.
+NUMBER = re.compile(r"(?P<sign>-?)(?P<digits>\d[\d{},]*(?:\.\d+)?)(?:\s*\\times\s*10\^\{(?P<exponent>-?\d+)\})?")
+
+
+MINUS, THIN = "\u2212", "\u2009"
+
+
+def _number(tex: str) -> str | None:
+    found = NUMBER.fullmatch(tex.strip())
+    if not found:
+        return None
+    text = (MINUS if found["sign"] else "") + found["digits"].replace("{,}", ",")
+    if found["exponent"] is not None:
+        exponent = found["exponent"].replace("-", MINUS)
+        text += f"{THIN}×{THIN}10<sup>{exponent}</sup>"
+    return f'<span class="katex-number">{text}</span>'
+
+
 @functools.lru_cache(maxsize=None)
 def typeset(tex: str, display: bool = False) -> str:
-    """KaTeX's HTML and MathML for one formula.
+    """KaTeX's HTML and MathML for one formula; an inline number is set as text.
 
     Examples:
         >>> "<math" in typeset(r"\\frac{a}{b}")
         True
+        >>> typeset(r"9.89 \\times 10^{14}")
+        '<span class="katex-number">9.89\u2009×\u200910<sup>14</sup></span>'
         >>> typeset(r"\\frac{a}{b", display=True)
         Traceback (most recent call last):
         ...
         mdmath.katex.MathError: cannot typeset $$\\frac{a}{b$$: KaTeX parse error: Unexpected end of input in a macro argument, expected '}' at end of input: \\frac{a}{b
     """
+    number = None if display else _number(tex)
+    if number is not None:
+        return number
     answer = _katex().render(tex, display)
     if "error" in answer:
         fence = "$$" if display else "$"
