@@ -31,16 +31,16 @@ PARALLELISM = topic("parallelism", "Parallel training: collectives, sharding and
 
 i18n.register("parallelism", terms={
     "par_collective": ("Collective operation", "集合通信操作"),
-    "par_all_gather": ("All-gather", "全收集（all-gather）"),
-    "par_reduce_scatter": ("Reduce-scatter", "规约分散（reduce-scatter）"),
-    "par_all_reduce": ("All-reduce", "全规约（all-reduce）"),
-    "par_all_to_all": ("All-to-all", "全交换（all-to-all）"),
-    "par_broadcast": ("Broadcast", "广播（broadcast）"),
+    "par_all_gather": ("All-gather", "全收集"),
+    "par_reduce_scatter": ("Reduce-scatter", "规约分散"),
+    "par_all_reduce": ("All-reduce", "全规约"),
+    "par_all_to_all": ("All-to-all", "全对全"),
+    "par_broadcast": ("Broadcast", "广播"),
     "par_ring": ("Ring algorithm", "环形算法"),
     "par_algbw": ("Algorithm bandwidth", "算法带宽"),
     "par_busbw": ("Bus bandwidth", "总线带宽"),
-    "par_rank": ("Rank", "进程编号（rank）"),
-    "par_world_size": ("World size", "进程总数（world size）"),
+    "par_rank": ("Rank", "进程编号"),
+    "par_world_size": ("World size", "进程总数"),
 }, messages={
     "par_op": ("Operation", "操作"),
     "par_steps": ("Steps", "步数"),
@@ -50,10 +50,10 @@ i18n.register("parallelism", terms={
     "par_level": ("Level", "层级"),
     "par_devices": ("Devices", "设备数"),
     "par_link": ("Link bandwidth per direction", "单向链路带宽"),
-    "par_buffer": ("Buffer at this level", "本层处理的缓冲区"),
+    "par_buffer": ("Buffer at this level", "该层级处理的缓冲区"),
     "par_seconds_ms": ("Time (ms)", "用时（毫秒）"),
-    "par_flat_ring": ("One flat ring over every device (slowest link)", "所有设备连成一个扁平环（按最慢的链路）"),
-    "par_hierarchy": ("Hierarchical: level by level", "分层：逐层执行"),
+    "par_flat_ring": ("One flat ring over every device (slowest link)", "所有设备串成一个扁平环（受最慢的链路限制）"),
+    "par_hierarchy": ("Hierarchical: level by level", "分层：逐层级执行"),
     "par_total": ("Total", "合计"),
 })
 

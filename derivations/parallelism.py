@@ -49,11 +49,11 @@ i18n.register("parallelism", terms={
 }, messages={
     "par_zero_stage": ("ZeRO stage", "ZeRO阶段"),
     "par_stage_0": ("0 (plain data parallelism)", "0（普通数据并行）"),
-    "par_stage_1": ("1: optimizer state sharded", "1：分片优化器状态"),
-    "par_stage_2": ("2: + gradients sharded", "2：再分片梯度"),
-    "par_stage_3": ("3: + parameters sharded (FSDP)", "3：再分片参数（FSDP）"),
+    "par_stage_1": ("1: optimizer state sharded", "1：优化器状态分片"),
+    "par_stage_2": ("2: + gradients sharded", "2：梯度也分片"),
+    "par_stage_3": ("3: + parameters sharded (FSDP)", "3：参数也分片（FSDP）"),
     "par_bytes_per_device": ("Bytes per device", "每台设备的字节数"),
-    "par_gb_example": ("GB per device, {example}", "每台设备GB，{example}"),
+    "par_gb_example": ("GB per device, {example}", "每台设备的内存（GB），{example}"),
     "par_largest_model": ("Largest model that fits (parameters)", "能放下的最大模型（参数量）"),
     "par_traffic": ("Bytes each device sends per step", "每步每台设备发送的字节数"),
     "par_schedule": ("Schedule", "调度"),
@@ -70,7 +70,7 @@ i18n.register("parallelism", terms={
     "par_norm_block": ("layer norms", "层归一化"),
     "par_share": ("Share of the attention scores", "注意力分数部分的占比"),
     "par_model_shape": ("Shape", "形状"),
-    "par_quantity": ("Quantity", "量"),
+    "par_quantity": ("Quantity", "项目"),
     "par_formula": ("Formula", "公式"),
 })
 
@@ -78,7 +78,7 @@ K_opt = define(PARALLELISM, "K_opt", latex="K", en="optimizer bytes per paramete
                zh="每个参数的优化器状态字节数（ZeRO中的$K$）")
 N_d = define(PARALLELISM, "N_d", latex="N_d", en="data-parallel devices", zh="数据并行的设备数")
 p = define(PARALLELISM, "p_stages", latex="p", en="pipeline stages", zh="流水线阶段数")
-m = define(PARALLELISM, "m_micro", latex="m", en="micro-batches per batch", zh="每个批次的微批次数")
+m = define(PARALLELISM, "m_micro", latex="m", en="micro-batches per batch", zh="每个批次切分的微批次数")
 v = define(PARALLELISM, "v_chunks", latex="v", en="model chunks per device (interleaved schedule)",
            zh="每台设备上的模型块数（交错调度）")
 s = define(PARALLELISM, "s_seq", latex="s", en="sequence length", zh="序列长度")
@@ -486,9 +486,9 @@ def activation_formulas() -> Equations:
     lines = (
         (("no parallelism", "不并行"), {}),
         (("TP", "张量并行"), {"tensor_parallel": t}),
-        (("TP + SP", "张量并行 + 序列并行"), {"tensor_parallel": t, "sequence_parallel": True}),
-        (("TP + selective", "张量并行 + 选择性重计算"), {"tensor_parallel": t, "recompute": "selective"}),
-        (("TP + SP + selective", "张量并行 + 序列并行 + 选择性重计算"),
+        (("TP + SP", "张量并行+序列并行"), {"tensor_parallel": t, "sequence_parallel": True}),
+        (("TP + selective", "张量并行+选择性重计算"), {"tensor_parallel": t, "recompute": "selective"}),
+        (("TP + SP + selective", "张量并行+序列并行+选择性重计算"),
          {"tensor_parallel": t, "sequence_parallel": True, "recompute": "selective"}),
         (("full recomputation", "完全重计算"), {"tensor_parallel": t, "recompute": "full"}),
     )
@@ -597,11 +597,11 @@ i18n.register("parallelism", messages={
     "par_fig_title": ("Pipeline schedule: p = {p}, m = {m}, v = {v}", "流水线调度：p = {p}，m = {m}，v = {v}"),
     "par_fig_desc": ("Each row is a device; boxes are forward (1 unit) and backward (2 units) passes of "
                      "numbered micro-batches, lighter for a device's later model chunks; blank space is the bubble.",
-                     "每行是一台设备；方块是编号微批次的前向（1个单位）和反向（2个单位）计算，颜色较浅的属于设备上靠后的模型块；"
+                     "每行是一台设备；方块是各个微批次（按编号）的前向计算（1个单位）和反向计算（2个单位），颜色较浅的方块属于该设备上靠后的模型块；"
                      "空白处就是气泡。"),
     "par_fig_caption": ("Pipeline schedule, p = {p}, m = {m}, v = {v}: idle time over busy time on this grid "
                         "is {measured}, and (p − 1)/(v·m) = {formula}.",
-                        "流水线调度，p = {p}，m = {m}，v = {v}：这张网格上空闲时间与忙碌时间之比为{measured}，"
+                        "流水线调度，p = {p}，m = {m}，v = {v}：在这张网格上数出的空闲时间与忙碌时间之比为{measured}，"
                         "而(p − 1)/(v·m) = {formula}。"),
 })
 
@@ -715,10 +715,10 @@ i18n.register("parallelism", messages={
     "par_roof_title": ("Data parallelism's roofline on {accelerator}", "{accelerator}上数据并行的屋顶线"),
     "par_roof_desc": ("For each link, the fraction of peak compute a DDP step can reach when its all-reduce "
                       "overlaps the compute: it rises in proportion to B and flattens at 1 from B* on.",
-                      "对每种链路，DDP的全规约与计算重叠时一步能达到的峰值算力比例：它随B成正比上升，从B*起保持为1。"),
+                      "每种链路上，DDP的全规约与计算重叠时，一步能达到峰值算力的多大比例：B小于B*时与B成正比，从B*起恒为1。"),
     "par_roof_caption": ("Data parallelism on {accelerator}, {devices} devices, DDP: min(1, B/B*) for each link; "
                          "the knees are at B* = {knees}.",
-                         "{accelerator}上的数据并行，{devices}台设备，DDP：每种链路的min(1, B/B*)；"
+                         "{accelerator}上的数据并行（DDP），{devices}台设备：每种链路上的min(1, B/B*)；"
                          "拐点在B* = {knees}。"),
 })
 

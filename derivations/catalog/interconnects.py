@@ -27,7 +27,7 @@ i18n.register("parallelism", terms={
     "ic_quoted_as": ("Quoted as", "标称口径"),
     "ic_per_direction": ("Per direction, per accelerator (bytes/s)", "每个加速器的单向带宽（字节/秒）"),
     "ic_links": ("Links", "链路数"),
-    "ic_scale_up": ("inside a node or pod (scale-up)", "节点或集群内部（纵向扩展）"),
+    "ic_scale_up": ("inside a node or pod (scale-up)", "节点或Pod内部（纵向扩展）"),
     "ic_scale_out": ("between nodes (scale-out)", "节点之间（横向扩展）"),
     "ic_host": ("host to accelerator", "主机到加速器"),
     "ic_bits": ("bits/s", "比特/秒"),

@@ -123,7 +123,7 @@ def stdout_claims() -> Claims:
     size = NUM_ELEMENTS * FLOAT32_BYTES
     example = [sum(i + rank for rank in range(WORLD_SIZE)) for i in range(WORLD_SIZE)]
     items = [Claim(("all-reduce of [0, 1, 2, 3] + rank over 4 ranks, as printed",
-                    "4个进程对[0, 1, 2, 3] + rank做全规约，打印的结果"),
+                    "4个进程各以[0, 1, 2, 3] + r做全规约，打印出的结果"),
                    sum(abs(d - q) for d, q in zip(example, ALL_REDUCE_EXAMPLE_PRINTED)), "==", 0,
                    r"\sum_i \left\lvert \sum_r (i + r) - y_i \right\rvert")]
     for (op, op_zh), times, printed, formula in (
@@ -133,7 +133,7 @@ def stdout_claims() -> Claims:
         consistent = sum(_rounding_holds(printed[rank], lambda s_: formula(size, WORLD_SIZE, s_), times[rank])
                          for rank in times)
         items.append(Claim((f"{op}: ranks whose printed GB/s follows from their printed ms",
-                            f"{op_zh}：打印的带宽能由打印的用时算出的进程数"),
+                            f"{op_zh}：打印的带宽可由打印的用时算出的进程数"),
                            sp.Integer(consistent), "==", len(times), r"\#\{r\}"))
     return Claims(tuple(items))
 
@@ -153,18 +153,18 @@ def errata() -> Claims:
         Claim(("lecture's all-reduce bandwidth is nccl-tests' bus bandwidth", "课上的全规约带宽就是nccl-tests的总线带宽"),
               sp.cancel(lecture_all_reduce_bandwidth(M, n, t_) / collectives.bus_bandwidth("all_reduce", M, n, t_)), "==", 1,
               r"\hat{W} / W_{\mathrm{bus}}"),
-        Claim(("2025 reduce-scatter formula (output bytes) reads busbw / n", "2025年规约分散公式用输出字节数，读数是总线带宽的1/n"),
+        Claim(("2025 reduce-scatter formula (output bytes) reads busbw / n", "2025年的规约分散公式按输出字节数计，读数只有总线带宽的1/n"),
               sp.cancel(bus_rs / lecture_rs), "==", n, r"W_{\mathrm{bus}} / \hat{W}"),
-        Claim(("rank 0: printed 74, nccl-tests busbw of the same run (GiB/s)", "进程0：打印74，同一次运行的nccl-tests总线带宽（GiB/s）"),
+        Claim(("rank 0: printed 74, nccl-tests busbw of the same run (GiB/s)", "进程0：打印值为74，同一次运行按nccl-tests算出的总线带宽（GiB/s）"),
               corrected, ">", 4 * 73, r"W_{\mathrm{bus}, 0}"),
-        Claim(("corrected reduce-scatter busbw exceeds all-reduce's on the same node", "修正后规约分散的总线带宽高于同一节点上全规约的"),
+        Claim(("corrected reduce-scatter busbw exceeds all-reduce's on the same node", "修正后，规约分散的总线带宽高于同一节点上全规约的总线带宽"),
               corrected, ">", all_reduce0, r"W_{\mathrm{bus}, 0}"),
         Claim(("\"GB/s\" printed are GiB/s: 1024³ over 10⁹", "打印的“GB/s”其实是GiB/s：1024³与10⁹之比"),
               sp.Rational(GIB, 10**9), ">", 1, r"2^{30} / 10^{9}"),
         Claim(("NVLink \"900 GB/s\" adds both directions: per direction", "NVLink的“900 GB/s”是两个方向之和，单向为"),
               sp.Rational(NVLINK_AS_LECTURED, 2), "==", NVLINK4.bytes_per_s, r"W_{\text{NVLink}}"),
         Claim(("measured all-reduce busbw (rank 0, GB/s) is below NVLink's per-direction peak",
-               "实测全规约总线带宽（进程0，GB/s）低于NVLink单向峰值"),
+               "实测的全规约总线带宽（进程0，GB/s）低于NVLink的单向峰值"),
               all_reduce0 * GIB / 10**9, "<", NVLINK4.bytes_per_s / 10**9, r"W_{\mathrm{bus}, 0}"),
         Claim(("HBM \"3.9 TB/s\" as lectured is the H100 NVL's", "课上的HBM“3.9 TB/s”是H100 NVL的数值"),
               HBM_AS_LECTURED, "==", H100_NVL.hbm_bytes_per_s, r"B_{\text{HBM}}"),
@@ -198,12 +198,12 @@ def zero_claims() -> Claims:
     for stage, printed in enumerate(ZERO_FIGURE_1_PRINTED_GB):
         derived_gb = parallelism.zero_memory(**ZERO_FIGURE_1, stage=stage) / 10**9
         items.append(Claim((f"ZeRO figure 1, stage {stage}: printed {printed} GB (to 0.05)",
-                            f"ZeRO论文图1，阶段{stage}：印为{printed} GB（误差0.05以内）"),
+                            f"ZeRO论文图1，阶段{stage}：图中为{printed} GB（误差不超过0.05）"),
                            abs(derived_gb - sp.Rational(printed)), "<", sp.Rational(5, 100), rf"\lvert M_{stage} - {printed}\rvert"))
     for stage, printed in enumerate(LECTURE7_A100_PRINTED_B):
         derived_b = parallelism.zero_largest_model(**LECTURE7_A100, stage=stage) / 10**9
         items.append(Claim((f"lecture 7, 8 × A100 80 GB, stage {stage}: printed {printed}B (to 0.01)",
-                            f"第7讲，8张A100 80GB，阶段{stage}：印为{printed}B（误差0.01以内）"),
+                            f"第7讲，8张80 GB的A100，阶段{stage}：课上为{printed}B（误差不超过0.01）"),
                            abs(derived_b - sp.Rational(printed)), "<", sp.Rational(1, 100), rf"\lvert N_{stage} - {printed}\rvert"))
     return Claims(tuple(items))
 
@@ -287,8 +287,8 @@ def mlp_traffic(batch=BATCH, dim=NUM_DIM, layers=NUM_LAYERS, world=WORLD_SIZE,
 
 # ---------------------------------------------------------------- worked questions' answers
 i18n.register("parallelism", messages={
-    "l08_quantity": ("Quantity", "量"),
-    "l08_value": ("Value", "值"),
+    "l08_quantity": ("Quantity", "项目"),
+    "l08_value": ("Value", "数值"),
 })
 
 
@@ -318,7 +318,7 @@ def answers_collectives() -> tuple[Answers, ...]:
     q1 = Answers((
         (("all-reduce of 14 GB on 8 GPUs over NVLink 4", "8张GPU经NVLink 4全规约14 GB"),
          _ms(collectives.time("all_reduce", grads, 8, nvlink))),
-        (("the same with the lecture's 900 GB/s taken as per direction", "把课上的900 GB/s误当作单向带宽"),
+        (("the same with the lecture's 900 GB/s taken as per direction", "把课上的900 GB/s误当成单向带宽时"),
          _ms(collectives.time("all_reduce", grads, 8, NVLINK_AS_LECTURED))),
     ))
     size, busbw = 2**30, 360 * 10**9
@@ -336,7 +336,7 @@ def answers_collectives() -> tuple[Answers, ...]:
          rf"{_ms(14 * alpha)},\ {_ms(collectives.time('all_reduce', crossover, 8, nvlink))}"),
     ))
     q4 = Answers((
-        (("all-to-all / all-gather time on a ring", "环上全交换与全收集的用时之比"),
+        (("all-to-all / all-gather time on a ring", "环上全对全与全收集的用时之比"),
          render.latex(sp.simplify(collectives.time("all_to_all", collectives.M, collectives.n, collectives.W)
                                   / collectives.time("all_gather", collectives.M, collectives.n, collectives.W)))),
     ))
@@ -357,14 +357,14 @@ def answers_data_parallel() -> tuple[Answers, ...]:
     tokens = parallelism.dp_tokens_to_be_compute_bound("H100_SXM", "IB_NDR", 1024, 0)
     batch = 4 * 1024**2
     q3 = Answers((
-        (("tokens per device to hide DDP's all-reduce (H100, IB NDR)", "掩盖DDP全规约所需的每设备词元数（H100，IB NDR）"),
+        (("tokens per device to hide DDP's all-reduce (H100, IB NDR)", "掩盖DDP全规约所需的每台设备词元数（H100，InfiniBand NDR）"),
          render.decimal(tokens, 4)),
-        (("largest data-parallel degree for a 4M-token batch", "4M词元的批次下最大的数据并行度"),
+        (("largest data-parallel degree for a 4M-token batch", "批次为4M词元时的最大数据并行度"),
          render.latex(sp.floor(batch / tokens))),
     ))
     traffic = parallelism.zero_traffic(params, 64, 3)
     q4 = Answers((
-        (("bytes one device sends per step, ZeRO-3, 70B, 64 devices", "ZeRO-3下70B模型、64台设备每步每台设备发送的字节数"), _gb(traffic)),
+        (("bytes one device sends per step, ZeRO-3, 70B, 64 devices", "ZeRO-3、70B模型、64台设备：每台设备每步发送的字节数"), _gb(traffic)),
         (("time over InfiniBand NDR", "经InfiniBand NDR的用时"),
          rf"{render.decimal(traffic / IB_NDR.bytes_per_s, 3)}\ \mathrm{{s}}"),
     ))
@@ -382,15 +382,15 @@ def answers_tensor_pipeline() -> tuple[Answers, ...]:
                    render.latex(micro)),
                   (("check: bubble at that m", "验算：该m下的气泡"), render.latex(parallelism.bubble_fraction(16, micro))),))
     q3 = Answers((
-        (("h above which t = 8 is compute-bound on NVLink 4", "t = 8在NVLink 4上计算受限所需的h"),
+        (("h above which t = 8 is compute-bound on NVLink 4", "t = 8时在NVLink 4上达到计算受限所需的h"),
          render.decimal(parallelism.tp_hidden_to_be_compute_bound("H100_SXM", "NVLINK4", 8), 4)),
-        (("the same for t = 16 over InfiniBand NDR", "t = 16经InfiniBand NDR时"),
+        (("the same for t = 16 over InfiniBand NDR", "t = 16、经InfiniBand NDR时的同一阈值"),
          render.decimal(parallelism.tp_hidden_to_be_compute_bound("H100_SXM", "IB_NDR", 16), 4)),
     ))
     sbh = 2048 * 12288  # GPT-3, b = 1
     sent = 2 * collectives.bytes_sent("all_reduce", 2 * sbh, 8)
     q4 = Answers(((("bytes one device sends per layer, forward, GPT-3 shape, b = 1, t = 8",
-                    "GPT-3形状、b = 1、t = 8时每层前向每台设备发送的字节数"), _gb(sent)),
+                    "GPT-3形状、b = 1、t = 8时，每台设备每层前向发送的字节数"), _gb(sent)),
                   (("time on NVLink 4", "在NVLink 4上的用时"), _ms(sent / NVLINK4.bytes_per_s))))
     return q1, q2, q3, q4
 
@@ -401,8 +401,8 @@ def answers_activations() -> tuple[Answers, ...]:
     cases = (
         (("GPT-3 layer, no parallelism", "GPT-3单层，不并行"), {}),
         (("t = 8", "t = 8"), {"tensor_parallel": 8}),
-        (("t = 8 + sequence parallel", "t = 8加序列并行"), {"tensor_parallel": 8, "sequence_parallel": True}),
-        (("t = 8 + SP + selective recomputation", "t = 8加序列并行与选择性重计算"),
+        (("t = 8 + sequence parallel", "t = 8，加序列并行"), {"tensor_parallel": 8, "sequence_parallel": True}),
+        (("t = 8 + SP + selective recomputation", "t = 8，加序列并行和选择性重计算"),
          {"tensor_parallel": 8, "sequence_parallel": True, "recompute": "selective"}),
     )
     q1 = Answers(tuple((label, rf"{_gb(parallelism.activation_bytes(**shape, **kwargs))}\ \times 96 = "
@@ -412,7 +412,7 @@ def answers_activations() -> tuple[Answers, ...]:
                   (("share of the attention scores", "注意力分数部分的占比"), rf"{render.decimal(llama.share * 100, 3)}\%")))
     full = parallelism.activation_bytes(**shape, recompute="full")
     q3 = Answers(((("full recomputation, per layer", "完全重计算，每层"), _gb(full)),
-                  (("training FLOPs with full recomputation over without: 8N/6N", "完全重计算与不重计算的训练FLOPs之比：8N/6N"),
+                  (("training FLOPs with full recomputation over without: 8N/6N", "完全重计算与不重计算时训练FLOPs之比：8N/6N"),
                    render.latex(sp.Rational(8, 6)))))
     return q1, q2, q3
 
@@ -541,7 +541,7 @@ def megatron_claims() -> Claims:
     P = parallelism
     rows = {(24, 2304): "1.7", (80, 12288): "145.6", (96, 16384): "310.1", (105, 20480): "529.6",
             (128, 25600): "1008.0"}  # Table 1, billions of parameters
-    items = [Claim((f"Table 1: l = {layers}, h = {hidden}, printed {printed}B", f"表1：l = {layers}，h = {hidden}，印为{printed}B"),
+    items = [Claim((f"Table 1: l = {layers}, h = {hidden}, printed {printed}B", f"表1：l = {layers}，h = {hidden}，论文为{printed}B"),
                    abs(P.megatron_params(layers, hidden, 51200, 2048) / 10**9 - sp.Rational(printed)), "<",
                    sp.Rational(5, 100), rf"\lvert P / 10^9 - {printed} \rvert")
              for (layers, hidden), printed in rows.items()]
@@ -549,21 +549,21 @@ def megatron_claims() -> Claims:
     one_t = P.train_seconds(450 * 10**9, 1008 * 10**9, 3072, 163 * 10**12) / 86400
     items += [
         Claim(("§5.1: GPT-3 175B, 300B tokens, 1024 GPUs at 140 TFLOP/s: \"34 days\"",
-               "§5.1：GPT-3 175B，300B词元，1024张GPU，每张140 TFLOP/s：“34天”"),
+               "§5.1：GPT-3 175B，3000亿词元，1024张GPU，每张140 TFLOP/s：“34天”"),
               abs(gpt3 - 34), "<", sp.Rational(1, 2), r"\lvert T / \mathrm{d} - 34 \rvert"),
         Claim(("§5.1: 1T (1008B), 450B tokens, 3072 GPUs at 163 TFLOP/s: \"84 days\"",
-               "§5.1：1T（1008B），450B词元，3072张GPU，每张163 TFLOP/s：“84天”"),
+               "§5.1：1T（1008B）模型，4500亿词元，3072张GPU，每张163 TFLOP/s：“84天”"),
               abs(one_t - 84), "<", sp.Rational(1, 2), r"\lvert T / \mathrm{d} - 84 \rvert"),
         Claim(("abstract: 1T at 502 PFLOP/s on 3072 GPUs, \"52% of peak\" (A100: 312 TFLOP/s)",
                "摘要：1T模型在3072张GPU上达到502 PFLOP/s，“峰值的52%”（A100为312 TFLOP/s）"),
               abs(sp.Rational(502 * 10**15, 3072 * 312 * 10**12) * 100 - 52), "<", sp.Rational(1, 2),
               r"\lvert 100 X / F - 52 \rvert"),
-        Claim(("Llama 3 405B: TP · PP · DP = 16,384 GPUs", "Llama 3 405B：TP · PP · DP = 16,384张GPU"),
+        Claim(("Llama 3 405B: TP · PP · DP = 16,384 GPUs", "Llama 3 405B：张量并行度×流水线并行度×数据并行度 = 16384张GPU"),
               LLAMA3_405B.gpus, "==", 16384, r"t p d"),
     ]
     implied = sp.Rational(6 * DEEPSEEK_V3["active_params"] * DEEPSEEK_V3["tokens"], DEEPSEEK_V3["gpu_hours"] * 3600)
     items.append(Claim(("DeepSeek-V3: 6 · 37B · 14.8T over 2.664M GPU-hours, in FLOP/s per GPU (below H800's dense bf16 peak)",
-                        "DeepSeek-V3：6 · 37B · 14.8T除以266.4万GPU小时，每张GPU的FLOP/s（低于H800的bf16稠密峰值）"),
+                        "DeepSeek-V3：6 · 37B · 14.8T除以266.4万GPU小时，折合每张GPU的FLOP/s（低于H800的bf16稠密峰值）"),
                        implied, "<", H100_SXM.flops_per_s, r"X_{\text{implied}}"))
     return Claims(tuple(items))
 
@@ -584,9 +584,9 @@ def scaling_book_errata() -> Claims:
     seconds = size / (2 * TPU_V5E_ICI.bytes_per_s_per_link)
     return Claims((
         Claim(("scaling book, TPUs Q5: printed 1.7e10 bytes for bf16[8, 128, 8192]; printed / derived",
-               "scaling book TPU章第5题：bf16[8, 128, 8192]印为1.7e10字节；印出值与推导值之比"),
+               "scaling book TPU一章第5题：书中bf16[8, 128, 8192]为1.7e10字节；书中值与推导值之比"),
               SCALING_BOOK_Q5_BYTES / size, ">", 1000, r"\frac{1.7 \times 10^{10}}{2 \cdot 8 \cdot 128 \cdot 8192}"),
         Claim(("the same transfer over two v5e ICI links: printed 170 ms over derived time",
-               "同一次传输经两条v5e ICI链路：书中印的170 ms与推导用时之比"),
+               "同一次传输经两条v5e ICI链路：书中的170 ms与推导用时之比"),
               SCALING_BOOK_Q5_SECONDS / seconds, ">", 1000, r"\frac{0.17\ \mathrm{s}}{t}"),
     ))
