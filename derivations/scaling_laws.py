@@ -91,6 +91,11 @@ class Fit:
     alpha: sp.Rational
     beta: sp.Rational
     source: str
+    name_zh: str = ""
+
+    def label(self, lang: str) -> str:
+        """The fit's name in `lang` (the English name where no Chinese one is given)."""
+        return pair(self.name, self.name_zh or self.name, lang)
 
     def __post_init__(self):
         for field in ("E", "A", "B", "alpha", "beta"):
@@ -112,11 +117,11 @@ def _r(text: str) -> sp.Rational:
 # Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", §3.3 and eq. (10)
 # (Approach 3, fitted with a Huber loss on 400+ runs).
 CHINCHILLA = Fit("Chinchilla (Hoffmann et al. 2022)", _r("1.69"), _r("406.4"), _r("410.7"), _r("0.34"), _r("0.28"),
-                 "Hoffmann et al. 2022, arXiv:2203.15556, eq. (10) and §D.2")
+                 "Hoffmann et al. 2022, arXiv:2203.15556, eq. (10) and §D.2", "Chinchilla（Hoffmann等，2022）")
 # Besiroglu, Erdil, Barnett, You 2024, "Chinchilla Scaling: A replication attempt", Table 1:
 # the same form re-fitted to the data extracted from Chinchilla's Figure 4.
 BESIROGLU = Fit("Besiroglu et al. 2024 re-fit", _r("1.8172"), _r("482.01"), _r("2085.43"), _r("0.3478"), _r("0.3658"),
-                "Besiroglu et al. 2024, arXiv:2404.10102, Table 1")
+                "Besiroglu et al. 2024, arXiv:2404.10102, Table 1", "Besiroglu等（2024）的重新拟合")
 FITS = (CHINCHILLA, BESIROGLU)
 
 
@@ -330,6 +335,10 @@ def _exponents(product: sp.Expr) -> dict:
 def compute_optimal(flops, fit: Fit = CHINCHILLA) -> Optimum:
     """The compute-optimal $N$ and $D$ for a budget of `flops`, from the symbolic solution.
 
+    `params` and `tokens` are exact products of unevaluated powers ($G$ and $(C/6)^a$ stay as
+    written): `float()` or `.evalf()` them before further arithmetic, which would otherwise
+    expand a large integer to a rational power.
+
     Examples:
         >>> best = compute_optimal(5.76e23)
         >>> best.a, best.b
@@ -360,6 +369,9 @@ def compute_optimal(flops, fit: Fit = CHINCHILLA) -> Optimum:
 def optimal_budget(params, fit: Fit = CHINCHILLA) -> sp.Expr:
     """The budget $C$ for which `params` is compute-optimal: $C = 6 (N/G)^{1/a}$.
 
+    Exact and unevaluated, like `compute_optimal`'s fields: call `.evalf()` before arithmetic,
+    or SymPy expands the large powers.
+
     Examples:
         >>> budget = optimal_budget(70 * 10**9)
         >>> round(float(budget), -21) == round(float(6 * (70e9 / 1.3447) ** (31 / 14)), -21)
@@ -373,7 +385,7 @@ def optimal_budget(params, fit: Fit = CHINCHILLA) -> sp.Expr:
     size = positive("params", params)
     solution = lagrange()
     a, G = solution.a.subs(fit.values), _numeric(solution.G, fit.values)
-    return 6 * _power(sp.Mul(size, _power(G, -1), evaluate=False), 1 / a)
+    return sp.Mul(6, _power(sp.Mul(size, _power(G, -1), evaluate=False), 1 / a), evaluate=False)
 
 
 # --- what a tenfold increase buys (Kaplan's single-variable laws) ---------------------------
@@ -431,7 +443,7 @@ class FrontierTable(render.Published):
     def to_markdown(self, lang: str) -> str:
         header = [message("sl_fit", lang), message("sl_budget", lang), message("sl_params", lang),
                   message("sl_tokens", lang), message("sl_ratio", lang), message("sl_loss", lang)]
-        body = [[row.fit.name, f"${render.decimal(row.flops, 3)}$", f"${render.decimal(row.params, 3)}$",
+        body = [[row.fit.label(lang), f"${render.decimal(row.flops, 3)}$", f"${render.decimal(row.params, 3)}$",
                  f"${render.decimal(row.tokens, 3)}$", f"${render.decimal(row.tokens_per_param, 3)}$",
                  f"${render.decimal(row.loss, 4)}$"] for row in self.rows]
         return render.table(header, body)
@@ -460,7 +472,7 @@ class FrontierLaws(render.Published):
         for fit in self.fits:
             a, b, G = (solution.a.subs(fit.values), solution.b.subs(fit.values), solution.G.subs(fit.values))
             ratio_exponent = b - a
-            out.append(f"\n**{fit.name}**\n" + render.equations([
+            out.append(f"\n**{fit.label(lang)}**\n" + render.equations([
                 ("a", a), ("b", b), ("G", render.decimal(G)),
                 (r"N_{\mathrm{opt}}", rf"{render.decimal(G)}\,(C/6)^{{{render.latex(a)}}}"),
                 (r"D_{\mathrm{opt}} / N_{\mathrm{opt}}",

@@ -287,8 +287,8 @@ class NoteRule(render.Published):
             [message("l09_note_n", lang), _sci(note_n), _sci(note_d), f"${render.latex(note_d / note_n)} "
                                                                         f"\\approx {render.decimal(note_d / note_n, 3)}$"],
             [message("l09_twenty", lang), _sci(fix_n), _sci(fix_d), _sci(fix_d / fix_n)],
-            [sl.CHINCHILLA.name, _sci(best.params), _sci(best.tokens), _sci(best.tokens_per_param)],
-            [sl.BESIROGLU.name, _sci(sl.compute_optimal(self.budget, sl.BESIROGLU).params),
+            [sl.CHINCHILLA.label(lang), _sci(best.params), _sci(best.tokens), _sci(best.tokens_per_param)],
+            [sl.BESIROGLU.label(lang), _sci(sl.compute_optimal(self.budget, sl.BESIROGLU).params),
              _sci(sl.compute_optimal(self.budget, sl.BESIROGLU).tokens),
              _sci(sl.compute_optimal(self.budget, sl.BESIROGLU).tokens_per_param)],
         ]
@@ -406,8 +406,7 @@ class RunTable(render.Published):
     def to_markdown(self, lang: str) -> str:
         header = [message("l09_model", lang), message("l09_params", lang), message("l09_tokens", lang),
                   message("l09_tpp", lang), message("l09_flops", lang)]
-        for fit in sl.FITS:
-            short = fit.name.split(" (")[0].split(" 2024")[0]
+        for fit, short in zip(sl.FITS, ("Chinchilla", "Besiroglu")):
             header += [message("l09_opt_params", lang, fit=short), message("l09_oversize", lang, fit=short)]
         rows = []
         for run in self.runs:
@@ -480,3 +479,103 @@ def note_claims() -> Claims:
                "按印出的1e100拟合，1T词元处的预测损失反而高于最后一点给定的2.4"),
               printed.prediction, ">", sp.Rational(24, 10), r"L(10^{12})"),
     ))
+
+
+# --- worked questions: each answer derived ------------------------------------------------
+
+@dataclass(frozen=True)
+class Answer(render.Published):
+    """A worked answer: aligned equations, math only (so both languages print it as is)."""
+
+    rows: tuple[tuple[str, str], ...]
+
+    def to_markdown(self, lang: str) -> str:
+        lines = " \\\\\n".join(f"{lhs} &{rhs}" for lhs, rhs in self.rows)
+        return f"\n$$\n\\begin{{aligned}}\n{lines}\n\\end{{aligned}}\n$$\n"
+
+
+def _approx(value, digits: int = 3) -> str:
+    return rf"\approx {render.decimal(value, digits)}"
+
+
+@derived
+def answer_power_laws(question: int) -> Answer:
+    """Answers of the power-laws page's questions 1-3.
+
+    Examples:
+        >>> answer_power_laws(3).rows[0][0]
+        '2^{1/\\\\alpha_C}'
+    """
+    alpha_d, alpha_c = sl.KAPLAN_D.exponent, sl.KAPLAN_C.exponent
+    if question == 1:
+        return Answer(((r"100^{-\alpha_D}", rf"= 100^{{-{render.latex(alpha_d)}}} {_approx(100 ** -alpha_d)}"),))
+    if question == 2:
+        kaplan = sp.Integer(10) ** (3 * sl.KAPLAN_PARAMS_EXPONENT)
+        chinchilla = sp.Integer(10) ** (3 * sl.compute_optimal(10**20).a)
+        return Answer(((r"1000^{0.73}", _approx(kaplan)), (r"1000^{14/31}", _approx(chinchilla)),
+                       (r"1000^{0.73} / 1000^{14/31}", _approx(kaplan / chinchilla))))
+    if question == 3:
+        return Answer(((r"2^{1/\alpha_C}", rf"= 2^{{20}} = {render.integer(sl.halving_factor(alpha_c))}"),))
+    raise ValueError(f"question must be 1, 2 or 3, got {question!r}")
+
+
+@derived
+def answer_compute_optimal(question: int) -> Answer:
+    """Answers of the compute-optimal page's questions 1-4.
+
+    Examples:
+        >>> answer_compute_optimal(3).rows[0][0]
+        '10^{a}'
+    """
+    if question == 1:
+        best = sl.compute_optimal(10**24)
+        return Answer(((r"N_{\mathrm{opt}}", _approx(best.params)), (r"D_{\mathrm{opt}}", _approx(best.tokens)),
+                       (r"D_{\mathrm{opt}}/N_{\mathrm{opt}}", _approx(best.tokens_per_param)),
+                       (r"L", _approx(best.loss, 4))))
+    if question == 2:
+        rows = []
+        for fit, name in ((sl.CHINCHILLA, r"\text{(H)}"), (sl.BESIROGLU, r"\text{(B)}")):
+            budget = sl.optimal_budget(70 * BILLION, fit).evalf(30)
+            rows += [(rf"C_{{70\mathrm{{B}}}}\ {name}", _approx(budget)),
+                     (rf"D/N\ {name}", _approx(budget / (6 * (70 * BILLION) ** 2)))]
+        return Answer(tuple(rows))
+    if question == 3:
+        best = sl.compute_optimal(10**20)
+        return Answer(((r"10^{a}", rf"= 10^{{{render.latex(best.a)}}} {_approx(sp.Integer(10) ** best.a)}"),
+                       (r"10^{b}", rf"= 10^{{{render.latex(best.b)}}} {_approx(sp.Integer(10) ** best.b)}"),
+                       (r"10^{b-a}", _approx(sp.Integer(10) ** (best.b - best.a)))))
+    if question == 4:
+        exponent = sl.frontier_loss_exponent()
+        return Answer(((r"\frac{\alpha\beta}{\alpha+\beta}", rf"= {render.latex(exponent)} {_approx(exponent)}"),
+                       (r"10^{-\alpha\beta/(\alpha+\beta)}", _approx(sp.Integer(10) ** -exponent))))
+    raise ValueError(f"question must be 1 to 4, got {question!r}")
+
+
+@derived
+def answer_fitting(question: int) -> Answer:
+    """Answers of the fitting page's questions 1-3.
+
+    Examples:
+        >>> len(answer_fitting(2).rows)
+        2
+    """
+    if question == 1:
+        result = sl.isoflop_fit()
+        return Answer(((r"\hat a - a", _approx(result.seeded_a - float(result.true_a), 2)),
+                       (r"\sigma_{\hat a}", _approx(result.spread, 2)),
+                       (r"\hat a_{\sigma = 0} - a", _approx(result.noiseless_a - float(result.true_a), 2))))
+    if question == 2:
+        bias = sl.rounding_bias()
+        exact = sl.compute_optimal(10**24, bias.exact).params
+        approx = sl.compute_optimal(10**24, bias.rounded).params
+        return Answer(((r"N_{\mathrm{opt}}(10^{24})", _approx(exact)),
+                       (r"N'_{\mathrm{opt}}(10^{24}) / N_{\mathrm{opt}}(10^{24})",
+                        _approx(approx / exact.evalf(30), 4))))
+    if question == 3:
+        at_gopher = sl.compute_optimal(GOPHER_FLOPS)
+        refit = sl.compute_optimal(GOPHER_FLOPS, sl.BESIROGLU)
+        return Answer(((r"N_{\mathrm{opt}}\ \text{(H)}", _approx(at_gopher.params)),
+                       (r"D/N\ \text{(H)}", _approx(at_gopher.tokens_per_param)),
+                       (r"N_{\mathrm{opt}}\ \text{(B)}", _approx(refit.params)),
+                       (r"D/N\ \text{(B)}", _approx(refit.tokens_per_param))))
+    raise ValueError(f"question must be 1, 2 or 3, got {question!r}")
