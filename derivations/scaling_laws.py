@@ -333,19 +333,20 @@ def _exponents(product: sp.Expr) -> dict:
 
 @derived
 def compute_optimal(flops, fit: Fit = CHINCHILLA) -> Optimum:
-    """The compute-optimal $N$ and $D$ for a budget of `flops`, from the symbolic solution.
+    """The compute-optimal $N$ and $D$ for `flops`, from the symbolic solution.
 
-    `params` and `tokens` are exact products of unevaluated powers ($G$ and $(C/6)^a$ stay as
-    written): `float()` or `.evalf()` them before further arithmetic, which would otherwise
-    expand a large integer to a rational power.
+    `params` and `tokens` are exact products of unevaluated powers ($G$ and
+    $(C/6)^a$ stay as written): `float()` or `.evalf()` them before further
+    arithmetic, which would expand a large integer to a rational power.
 
     Examples:
         >>> best = compute_optimal(5.76e23)
         >>> best.a, best.b
         (14/31, 17/31)
-        >>> round(float(best.params) / 1e9, 2), round(float(best.tokens_per_param), 1)
+        >>> params, tokens = best.params.evalf(40), best.tokens.evalf(40)
+        >>> round(float(params) / 1e9, 2), round(float(tokens / params), 1)
         (32.19, 92.6)
-        >>> float(6 * best.params.evalf(40) * best.tokens.evalf(40) / best.flops)
+        >>> float(6 * params * tokens / best.flops)
         1.0
         >>> compute_optimal(-1)
         Traceback (most recent call last):
@@ -360,7 +361,8 @@ def compute_optimal(flops, fit: Fit = CHINCHILLA) -> Optimum:
     G = _numeric(solution.G, values)
     params = _numeric(solution.params, values)  # G·(C/6)^a
     tokens = _numeric(solution.tokens, values)  # G^{-1}·(C/6)^b
-    if _exponents(sp.Mul(6, params, tokens, evaluate=False)) != {budget / 6: 1, sp.Integer(6): 1}:
+    product = _exponents(sp.Mul(6, params, tokens, evaluate=False))
+    if product != {budget / 6: 1, sp.Integer(6): 1}:  # 6·N·D = C, exactly
         raise AssertionError(f"6·N·D is not the budget {budget}")
     return Optimum(budget, params, tokens, a, b, G, fit)
 
@@ -549,7 +551,8 @@ def synthetic_runs(fit: Fit = CHINCHILLA, *, seed: int | None = 0, noise: float 
 
 
 def isoflop_minima(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per budget, the vertex of a parabola fitted to loss against $\\log_{10} N$: (budgets, N*).
+    """Per budget, the vertex of a parabola fitted to the loss against
+    $\\log_{10} N$: returns (budgets, N*).
 
     Examples:
         >>> budgets, minima = isoflop_minima(synthetic_runs(seed=None))
@@ -569,7 +572,8 @@ def power_law_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Least-squares line through $(\\log x, \\log y)$: (exponent, prefactor).
 
     Examples:
-        >>> exponent, prefactor = power_law_fit(np.array([1.0, 10, 100]), np.array([3.0, 30, 300]))
+        >>> x = np.array([1.0, 10, 100])
+        >>> exponent, prefactor = power_law_fit(x, 3 * x)
         >>> round(exponent, 6), round(prefactor, 6)
         (1.0, 3.0)
     """

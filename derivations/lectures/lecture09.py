@@ -338,7 +338,11 @@ class ThreePointFit(render.Published):
 
 
 def three_point_fit(sizes) -> ThreePointFit:
-    """Fit $L = c\\,(x/x_1)^{-k} + b$ through the note's three (size, loss) points and predict 1e12.
+    """Fit $L = c\\,(x/x_1)^{-k} + b$ through the note's three points.
+
+    Three unknowns, three points: the least-squares fit is the interpolant.
+    With $r = 10^{-k}$ and points a whole number of decades apart, the
+    equations are polynomial in $r$, and SymPy solves them exactly.
 
     Examples:
         >>> fit = three_point_fit(NOTE_SIZES_MEANT)
@@ -346,20 +350,26 @@ def three_point_fit(sizes) -> ThreePointFit:
         (28/15, 76/35)
     """
     first = sizes[0]
-    steps = [sp.log(s / first, 10) for s in sizes]  # decades from the first point
+    steps = [sp.log(s / first, 10) for s in sizes]  # decades from x_1
     r, b, c = sp.symbols("r b c", positive=True)  # r = 10^{-k}
-    equations = [c * r**step + b - value for step, value in zip(steps, NOTE_LOSSES)]
-    if all(step.is_Integer for step in steps) and max(steps) <= 3:
-        (solution,) = [s for s in sp.solve(equations, [r, b, c], dict=True) if 0 < s[r] < 1]
-    else:  # the typo's 1e100 gives a polynomial of degree 91: solve it numerically, to 30 digits
-        guess = {r: sp.Rational(4, 11), b: sp.Rational(24, 10), c: sp.Rational(11, 10)}
-        values = sp.nsolve(equations, [r, b, c], [guess[r], guess[b], guess[c]], prec=30)
-        solution = {r: values[0], b: values[1], c: values[2]}
+    equations = [c * r**step + b - loss
+                 for step, loss in zip(steps, NOTE_LOSSES)]
+    if max(steps) <= 3:
+        (solution,) = [found for found in sp.solve(equations, [r, b, c],
+                                                   dict=True)
+                       if 0 < found[r] < 1]
+    else:  # 1e100: degree 91 in r; solve numerically, to 30 digits
+        start = [sp.Rational(4, 11), sp.Rational(24, 10), sp.Rational(11, 10)]
+        values = sp.nsolve(equations, [r, b, c], start, prec=30)
+        solution = dict(zip((r, b, c), values))
     query = sp.log(NOTE_QUERY / first, 10)
+    prediction = solution[c] * solution[r] ** query + solution[b]
+    if solution[r].is_Rational:
+        prediction = sp.simplify(prediction)
+    else:
+        prediction = sp.Float(prediction, 6)
     k = sp.log(1 / solution[r], 10)
-    return ThreePointFit(tuple(sizes), k, solution[b], solution[c],
-                         sp.nsimplify(solution[c] * solution[r] ** query + solution[b])
-                         if solution[r].is_Rational else sp.Float(solution[c] * solution[r] ** query + solution[b], 6))
+    return ThreePointFit(tuple(sizes), k, solution[b], solution[c], prediction)
 
 
 @derived
