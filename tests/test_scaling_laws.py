@@ -225,3 +225,17 @@ def test_frontier_table_renders_each_fit_and_budget():
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ValueError, match=rf"^{name}\b"):
         call()
+
+
+def test_isoflop_figure_minima_are_the_curves_minima():
+    from derivations.scaling_figures import isoflop_figure
+
+    figure = isoflop_figure()
+    for (budget, params, losses), (_, best_params, best_loss) in zip(figure.curves, figure.minima):
+        # independent: each curve recomputed in floats; its grid minimum is next to the closed form
+        values = float_loss(params, budget / (6 * params), **CHIN)
+        assert np.allclose(values, losses, rtol=1e-12)
+        assert values.min() >= best_loss - 1e-12
+        assert abs(math.log10(params[np.argmin(values)]) - math.log10(best_params)) < 3 / len(params)
+    html = figure.to_markdown("zh")
+    assert "<svg" in html and "等计算量曲线" in html
