@@ -589,3 +589,36 @@ def answer_fitting(question: int) -> Answer:
                        (r"N_{\mathrm{opt}}\ \text{(B)}", _approx(refit.params)),
                        (r"D/N\ \text{(B)}", _approx(refit.tokens_per_param))))
     raise ValueError(f"question must be 1, 2 or 3, got {question!r}")
+
+
+@derived
+def answer_hyperparameters(question: int) -> Answer:
+    """Answers of the hyperparameters page's questions 1-3.
+
+    Examples:
+        >>> answer_hyperparameters(3).rows[-1][0]
+        'B_{\\\\mathrm{crit}}(2) / B_{\\\\mathrm{crit}}(3)'
+    """
+    from .. import hyperparameters as hp
+
+    if question == 1:
+        budget = sp.Integer(10) ** 23
+        return Answer(((r"\eta_{\mathrm{opt}}(10^{23})", _approx(hp.deepseek_lr(budget))),
+                       (r"B_{\mathrm{opt}}(10^{23})", _approx(hp.deepseek_batch(budget))),
+                       (r"B_{\mathrm{opt}}(10^{24}) / B_{\mathrm{opt}}(10^{23})",
+                        _approx(hp.deepseek_batch(10 * budget) / hp.deepseek_batch(budget))),
+                       (r"\eta_{\mathrm{opt}}(10^{24}) / \eta_{\mathrm{opt}}(10^{23})",
+                        _approx(hp.deepseek_lr(10 * budget) / hp.deepseek_lr(budget)))))
+    if question == 2:
+        cost = hp.wsd_cost()
+        values = {hp.k_runs: 6, hp.f_decay: sp.Rational(1, 5), hp.r_growth: 2}
+        cosine, wsd = cost.cosine.subs(values), sp.nsimplify(cost.wsd.subs(values))
+        return Answer(((r"T_{\cos} / D_1", f"= {render.latex(cosine)}"),
+                       (r"T_{\mathrm{WSD}} / D_1", f"= {render.latex(wsd)}"),
+                       (r"T_{\mathrm{WSD}} / T_{\cos}", _approx(wsd / cosine))))
+    if question == 3:
+        return Answer(((r"B_{\mathrm{crit}}(3)", _approx(hp.critical_batch(3))),
+                       (r"B_{\mathrm{crit}}(2)", _approx(hp.critical_batch(2))),
+                       (r"B_{\mathrm{crit}}(2) / B_{\mathrm{crit}}(3)",
+                        rf"= (3/2)^{{100/21}} {_approx(hp.critical_batch(2) / hp.critical_batch(3))}")))
+    raise ValueError(f"question must be 1, 2 or 3, got {question!r}")
