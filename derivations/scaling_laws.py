@@ -189,7 +189,8 @@ def loss(params, tokens, fit: Fit = CHINCHILLA) -> sp.Expr:
     fit = check_fit(fit)
     params, tokens = positive("params", params), positive("tokens", tokens)
     if params.is_number and tokens.is_number:  # unevaluated powers: exact, and fast to evaluate
-        return fit.E + fit.A * _power(params, -fit.alpha) + fit.B * _power(tokens, -fit.beta)
+        return sp.Add(fit.E, sp.Mul(fit.A, _power(params, -fit.alpha), evaluate=False),
+                      sp.Mul(fit.B, _power(tokens, -fit.beta), evaluate=False), evaluate=False)
     return law().subs(fit.values).subs({N: params, D: tokens})
 
 
@@ -688,3 +689,73 @@ def rounding_bias(fit: Fit = BESIROGLU, digits: int = 2, budgets: tuple = BUDGET
         37/100
     """
     return RoundingBias(check_fit(fit), rounded(fit, digits), budgets)
+
+
+# --- from a cluster to a model: the calculator, as a build-time table ------------------------
+
+i18n.register("scaling_laws_cluster", messages={
+    "sl_cluster": ("Cluster", "集群"),
+    "sl_days": ("Days", "天数"),
+    "sl_cluster_row": ("{chips} × {accelerator}, MFU {mfu}", "{chips}块{accelerator}，MFU {mfu}"),
+})
+
+# Cluster presets: (chips, days, MFU). 8 GPUs for a week; a 1,024-GPU month; and 16,384 H100s
+# for 54 days, the scale of Llama 3 405B's pre-training (Llama Team 2024, §3.3).
+CLUSTERS = ((8, 7, sp.Rational(2, 5)), (1024, 30, sp.Rational(2, 5)), (16384, 54, sp.Rational(2, 5)))
+
+
+def cluster_flops(accelerator, chips, days, mfu) -> sp.Expr:
+    """Useful FLOPs of `chips` accelerators for `days` at `mfu` of their dense bf16 peak.
+
+    The inverse of `training.days`.
+
+    Examples:
+        >>> from derivations.catalog.hardware import H100_SXM
+        >>> from derivations.training import days
+        >>> flops = cluster_flops(H100_SXM, 1024, 30, 0.4)
+        >>> days(flops, H100_SXM, 1024, 0.4)
+        30
+    """
+    from .catalog.hardware import accelerator as accelerator_named
+    from .training import SECONDS_PER_DAY, mfu_value
+
+    device = accelerator_named(accelerator)
+    return (device.flops_per_s * positive("chips", chips) * positive("days", days) * SECONDS_PER_DAY
+            * mfu_value(mfu))
+
+
+@dataclass(frozen=True)
+class ClusterPlan(render.Published):
+    accelerator: object
+    clusters: tuple
+
+    def to_markdown(self, lang: str) -> str:
+        header = [message("sl_cluster", lang), message("sl_days", lang), message("sl_budget", lang),
+                  message("sl_fit", lang), message("sl_params", lang), message("sl_tokens", lang),
+                  message("sl_ratio", lang), message("sl_loss", lang)]
+        rows = []
+        for chips, days, mfu in self.clusters:
+            flops = cluster_flops(self.accelerator, chips, days, mfu)
+            for fit in FITS:
+                best = compute_optimal(flops, fit)
+                rows.append([
+                    message("sl_cluster_row", lang, chips=f"{chips:,}", accelerator=self.accelerator.name,
+                            mfu=render.decimal(mfu, 2)),
+                    render.math(days), f"${render.decimal(flops, 3)}$", fit.label(lang),
+                    f"${render.decimal(best.params, 3)}$", f"${render.decimal(best.tokens, 3)}$",
+                    f"${render.decimal(best.tokens_per_param, 3)}$", f"${render.decimal(best.loss, 4)}$"])
+        return render.table(header, rows)
+
+
+@derived
+def cluster_plan(accelerator=None, clusters: tuple = CLUSTERS) -> ClusterPlan:
+    """Compute-optimal models for a few clusters (an H100 SXM by default), under each fit.
+
+    Examples:
+        >>> len(cluster_plan().clusters)
+        3
+    """
+    from .catalog.hardware import H100_SXM
+    from .catalog.hardware import accelerator as accelerator_named
+
+    return ClusterPlan(accelerator_named(accelerator or H100_SXM), clusters)

@@ -239,3 +239,11 @@ def test_isoflop_figure_minima_are_the_curves_minima():
         assert abs(math.log10(params[np.argmin(values)]) - math.log10(best_params)) < 3 / len(params)
     html = figure.to_markdown("zh")
     assert "<svg" in html and "等计算量曲线" in html
+
+
+def test_cluster_flops_by_hand():
+    # 1,024 H100 SXM (989e12 dense bf16 FLOP/s) for 30 days at MFU 0.4
+    flops = sl.cluster_flops("H100_SXM", 1024, 30, 0.4)
+    assert flops == 989 * 10**12 * 1024 * 30 * 86400 * 4 // 10
+    plan = sl.cluster_plan().to_markdown("zh")
+    assert "块" in plan and "Cluster" not in plan
