@@ -349,10 +349,6 @@ def compute_optimal(flops, fit: Fit = CHINCHILLA) -> Optimum:
         (32.19, 92.6)
         >>> float(6 * params * tokens / best.flops)
         1.0
-        >>> compute_optimal(-1)
-        Traceback (most recent call last):
-        ...
-        ValueError: flops must be positive, got -1
     """
     fit = check_fit(fit)
     budget = positive("flops", flops)
