@@ -114,3 +114,11 @@ def test_everything_renders(lang):
     for published in (l09.table2(), l09.table3(), l09.table_a3(), l09.table_claims(), l09.note_rule(),
                       l09.note_claims(), l09.run_table(), *l09.note_typo_fits()):
         assert published.to_markdown(lang).strip()
+
+
+def test_table2_interval_excludes_both_point_estimates():
+    # Table 2, Approach 3: a = 0.46 (0.454, 0.455); the printed α, β give 0.28/0.62 = 0.4516
+    low, high = l09.TABLE2_APPROACH3_INTERVAL
+    assert float(high) < 0.46 and 0.28 / 0.62 < float(low)
+    labels = [claim.label[0] for claim in l09.errata().items]
+    assert any("interval" in label for label in labels)

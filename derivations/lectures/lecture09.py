@@ -90,6 +90,8 @@ TABLE2 = (
     (("3. Parametric modelling of the loss", "3. 损失的参数化建模"), _n("0.46"), _n("0.54")),
     (("Kaplan et al. (2020)", "Kaplan等（2020）"), _n("0.73"), _n("0.27")),
 )
+# Table 2 also prints a confidence interval beside each estimate; Approach 3's for a:
+TABLE2_APPROACH3_INTERVAL = (_n("0.454"), _n("0.455"))
 
 # §3.4 prose: "a 175 billion parameter model should be trained with a compute budget of
 # 4.41 × 10^24 FLOPs and on over 4.2 trillion tokens"; "a 280 billion Gopher-like model ...
@@ -162,7 +164,7 @@ def table_claims() -> Claims:
 
     Examples:
         >>> len(table_claims().items)
-        22
+        24
     """
     items = []
     for source, table, exceptions in ((TABLE3_SOURCE, TABLE3, {67 * BILLION}),
@@ -218,7 +220,15 @@ def errata() -> Claims:
     table2 = Claim(("Table 2, Approach 3: printed a = 0.46; the printed α = 0.34, β = 0.28 give a below 0.455",
                     "表2方法3：印的是a = 0.46；而论文给出的α = 0.34、β = 0.28算出的a小于0.455"),
                    a_derived, "<", approach3[1] - sp.Rational(5, 1000), r"a = \beta/(\alpha+\beta)")
-    return Claims((typo, row67, tokens_at_gopher, prose_175, prose_175_flops, prose_175_table, prose_280, table2))
+    low, high = TABLE2_APPROACH3_INTERVAL
+    interval = Claim(("Table 2, Approach 3: the printed a = 0.46 lies above its own printed interval (0.454, 0.455)",
+                      "表2方法3：印出的a = 0.46高于它自己印出的区间(0.454, 0.455)"),
+                     approach3[1], ">", high, r"a_{\text{T2}}")
+    below = Claim(("…and a = 0.28/0.62 from the printed α, β lies below that interval",
+                   "……而由印出的α、β算出的a = 0.28/0.62低于这个区间"),
+                  a_derived, "<", low, r"\beta/(\alpha+\beta)")
+    return Claims((typo, row67, tokens_at_gopher, prose_175, prose_175_flops, prose_175_table, prose_280, table2,
+                   interval, below))
 
 
 @dataclass(frozen=True)
