@@ -78,11 +78,11 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source
              "PingFang SC", "Hiragino Sans GB")
 
 
-def _number(value: float) -> str:
+def label_number(value: float) -> str:
     """A plotted value for a label: three significant digits, thousands grouped.
 
     Examples:
-        >>> _number(295.22), _number(19968.7), _number(0.999)
+        >>> label_number(295.22), label_number(19968.7), label_number(0.999)
         ('295', '19,969', '0.999')
     """
     value = float(value)
@@ -254,7 +254,7 @@ class Roofline(render.Published):
         check_lang(lang)
         points = message("fig_list", lang).join(
             message("fig_roofline_point", lang).format(
-                label=op.label(lang), sizes=op.sizes, intensity=_number(op.intensity),
+                label=op.label(lang), sizes=op.sizes, intensity=label_number(op.intensity),
                 regime=term(self.regime(op), lang))
             for op in self.operations)
         names = {"accelerator": self.accelerator.name}
@@ -262,7 +262,7 @@ class Roofline(render.Published):
             self._draw, key=self.key, lang=lang, height_in=4.6,
             title=message("fig_roofline_title", lang).format(**names),
             desc=message("fig_roofline_desc", lang).format(
-                ridge=_number(self.accelerator.ridge), peak=_number(self.accelerator.flops_per_s / 10**12),
+                ridge=label_number(self.accelerator.ridge), peak=label_number(self.accelerator.flops_per_s / 10**12),
                 points=points),
             caption=message("fig_roofline_caption", lang).format(
                 **names, seq_len=self.seq_len, group=self.group_size),
@@ -281,7 +281,7 @@ class Roofline(render.Published):
         ax.plot(self.grid, self.roof / tera, color=INK, linewidth=2, label=message("fig_roof", lang))
         ax.axvline(ridge, color=INK, linewidth=0.8, linestyle=":")
         ax.plot([ridge], [peak], marker="o", markersize=4.5, color=INK, linestyle="none")
-        ax.annotate(message("fig_ridge", lang).format(ridge=_number(ridge)), (ridge, top),
+        ax.annotate(message("fig_ridge", lang).format(ridge=label_number(ridge)), (ridge, top),
                     xytext=(-4, -4), textcoords="offset points", ha="right", va="top")
         ax.annotate("← " + term("memory_limited", lang), (ridge, bottom), xytext=(-4, 4),
                     textcoords="offset points", ha="right", va="bottom", alpha=0.8)
@@ -399,10 +399,10 @@ class LatencyThroughput(render.Published):
         first = int(self.curves[0].batch[0])
         curves = " ".join(
             message("fig_latency_curve", lang).format(
-                label=_scheme(c.model, lang), first=first, latency=_number(c.latency_s[0] * 1000),
-                throughput=_number(c.throughput[0]), max_batch=c.max_batch,
-                max_latency=_number(c.latency_s[c.at(c.max_batch)] * 1000),
-                max_throughput=_number(c.throughput[c.at(c.max_batch)]), ceiling=_number(c.ceiling))
+                label=_scheme(c.model, lang), first=first, latency=label_number(c.latency_s[0] * 1000),
+                throughput=label_number(c.throughput[0]), max_batch=c.max_batch,
+                max_latency=label_number(c.latency_s[c.at(c.max_batch)] * 1000),
+                max_throughput=label_number(c.throughput[c.at(c.max_batch)]), ceiling=label_number(c.ceiling))
             for c in self.curves)
         names = {"model": self.curves[0].model.name, "accelerator": self.accelerator.name}
         return figure_html(
@@ -490,15 +490,15 @@ class MemoryBatch(render.Published):
         gb = 10**9
         lines = " ".join(
             message("fig_memory_line", lang).format(
-                label=_scheme(c.model, lang), weights=_number(c.weights_bytes / gb),
-                kv=_number(c.kv_bytes_per_seq / gb), max_batch=c.max_batch)
+                label=_scheme(c.model, lang), weights=label_number(c.weights_bytes / gb),
+                kv=label_number(c.kv_bytes_per_seq / gb), max_batch=c.max_batch)
             for c in self.curves)
         names = {"model": self.curves[0].model.name, "accelerator": self.accelerator.name}
         variants = ", ".join(str(c.model.K) for c in self.curves)
         return figure_html(
             self._draw, key=self.key, lang=lang, height_in=4.2,
             title=message("fig_memory_title", lang).format(**names),
-            desc=message("fig_memory_desc", lang).format(capacity=_number(self.accelerator.hbm_bytes / gb), lines=lines),
+            desc=message("fig_memory_desc", lang).format(capacity=label_number(self.accelerator.hbm_bytes / gb), lines=lines),
             caption=message("fig_memory_caption", lang).format(
                 **names, seq_len=self.seq_len, variants=variants if lang == "en" else variants.replace(", ", "、")),
         )
