@@ -77,6 +77,11 @@ class IsoflopFigure(render.Published):
             axes.annotate(f"C = {_power_of_ten(budget)}", (n, value), textcoords="offset points",
                           xytext=(-14, -13), fontsize=8, color=INK)
         axes.set_xscale("log")
+        from matplotlib.ticker import FuncFormatter, NullLocator
+
+        # Decades as 10⁹, not matplotlib's mathtext ($\\mathdefault{10^{9}}$), which an SVG shows raw.
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _power_of_ten(value)))
+        axes.xaxis.set_minor_locator(NullLocator())
         axes.set_ylim(losses.min() - 0.12, losses.max() + 0.9)
         axes.set_xlabel(message("slfig_params_axis", lang))
         axes.set_ylabel(message("slfig_loss_axis", lang))

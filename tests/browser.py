@@ -179,20 +179,21 @@ MATH_JS = r"""async (timeout) => {
   const timer = new Promise(resolve => setTimeout(() => resolve("timeout"), timeout));
   const outcome = await Promise.race([document.fonts.ready.then(() => "done"), timer]);
   const formulas = [...document.querySelectorAll(".arithmatex")];
+  const TYPESET = ".katex-html, .katex-number";  // KaTeX's drawing, or a number mdmath set as text
   // what a formula shows besides KaTeX's markup: raw TeX, were it left untypeset
   const raw = e => {
     const copy = e.cloneNode(true);
-    copy.querySelectorAll(".katex").forEach(k => k.remove());
+    copy.querySelectorAll(".katex, .katex-number").forEach(k => k.remove());
     return copy.textContent.trim();
   };
   const katexFonts = [...document.fonts].filter(f => f.family.replace(/"/g, "").startsWith("KaTeX_"));
   return {
     outcome,
     formulas: formulas.length,
-    untypeset: formulas.filter(e => !e.querySelector(".katex-html") || raw(e)).map(e => raw(e).slice(0, 80)),
+    untypeset: formulas.filter(e => !e.querySelector(TYPESET) || raw(e)).map(e => raw(e).slice(0, 80)),
     errors: [...document.querySelectorAll(".katex-error")].map(e => e.title || e.textContent),
     // drawn, and in KaTeX's own fonts (served with the site) rather than a fallback
-    empty: formulas.filter(e => e.getClientRects().length && !e.querySelector(".katex-html").getBoundingClientRect().width).length,
+    empty: formulas.filter(e => e.getClientRects().length && !e.querySelector(TYPESET).getBoundingClientRect().width).length,
     fonts_loaded: katexFonts.filter(f => f.status === "loaded").map(f => f.family),
     fonts_failed: katexFonts.filter(f => f.status === "error").map(f => f.family),
   };

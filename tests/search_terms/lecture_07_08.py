@@ -7,7 +7,6 @@ TERMS = [
     ("en", "hierarchical all-reduce", "lecture-07-08/code-collectives"),
     ("en", "ZeRO stage 3", "lecture-07-08/code-3d-configurations"),
     ("en", "FSDP", "lecture-07-08/theory-data-parallel"),
-    ("en", "interleaved schedule", "lecture-07-08/theory-tensor-pipeline"),
     ("en", "selective recomputation", "lecture-07-08/theory-activations"),
     ("en", "parallel MLP", "lecture-07-08/code-parallel-mlp"),
     ("zh", "总线带宽", "lecture-07-08/theory-collectives"),

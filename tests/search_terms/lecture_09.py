@@ -3,7 +3,7 @@
 TERMS = [
     ("en", "compute-optimal frontier", "lecture-09/theory-compute-optimal"),
     ("en", "Lagrange multiplier", "lecture-09/theory-compute-optimal"),
-    ("en", "IsoFLOP curves", "lecture-09/theory-compute-optimal"),
+    ("en", "IsoFLOP curves", "lecture-09/theory-fitting"),
     ("en", "tokens per parameter", "lecture-09/code-case-studies"),
     ("en", "MiniCPM", "lecture-09/code-case-studies"),
     ("en", "parabola vertex", "lecture-09/theory-fitting"),
