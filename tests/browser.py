@@ -190,6 +190,7 @@ MATH_JS = r"""async (timeout) => {
   return {
     outcome,
     formulas: formulas.length,
+    by_katex: formulas.filter(e => e.querySelector(".katex-html")).length,
     untypeset: formulas.filter(e => !e.querySelector(TYPESET) || raw(e)).map(e => raw(e).slice(0, 80)),
     errors: [...document.querySelectorAll(".katex-error")].map(e => e.title || e.textContent),
     // drawn, and in KaTeX's own fonts (served with the site) rather than a fallback

@@ -5,7 +5,6 @@ TERMS = [
     ("en", "algorithm bandwidth", "lecture-07-08/theory-collectives"),
     ("en", "nccl-tests", "lecture-07-08/code-collectives"),
     ("en", "hierarchical all-reduce", "lecture-07-08/code-collectives"),
-    ("en", "ZeRO stage 3", "lecture-07-08/code-3d-configurations"),
     ("en", "FSDP", "lecture-07-08/theory-data-parallel"),
     ("en", "selective recomputation", "lecture-07-08/theory-activations"),
     ("en", "parallel MLP", "lecture-07-08/code-parallel-mlp"),
