@@ -20,20 +20,36 @@ from pathlib import Path
 
 import sympy as sp
 
-from .core import i18n, render
-
 from . import stats
-from .lectures import lecture10
-
-from .core.cache import derived
-from .core.i18n import check_lang, message, term, text
 from .catalog.hardware import ACCELERATORS, H100_SXM, Accelerator
-from .intensity import attention, matmul, mlp
 from .catalog.models import LLAMA2_13B, MODELS
+from .core import i18n, render
+from .core.cache import derived
+from .core.i18n import check_lang, message, text
+from .intensity import attention, matmul, mlp
+from .lectures import lecture10
 from .symbols import (
-    B, D, DTYPE_BYTES, F, G, H, K, L, N, S, V, bandwidth, chip_bandwidth, chip_capacity, chips, compute, kv_bytes,
+    DTYPE_BYTES,
+    B,
+    D,
+    F,
+    G,
+    H,
+    K,
+    L,
+    N,
+    S,
+    V,
+    bandwidth,
+    chip_bandwidth,
+    chip_capacity,
+    chips,
+    compute,
+    kv_bytes,
     param_bytes,
-    params, peak_flops, value_bytes,
+    params,
+    peak_flops,
+    value_bytes,
 )
 
 i18n.register("calculators", messages={

@@ -22,18 +22,17 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .catalog import hardware, models
-
 from . import stats
+from .catalog import hardware, models
+from .catalog.hardware import H100_SXM, Accelerator
+from .catalog.models import LLAMA2_13B, Model, replace
 from .core import i18n, render
 from .core.cache import derived
 from .core.i18n import check_lang, message, term
-from .catalog.hardware import H100_SXM, Accelerator
-from .intensity import attention, mlp
-from .catalog.models import LLAMA2_13B, Model, replace
-from .symbols import B, S, T, intensity
 from .core.validate import positive_int
+from .intensity import attention, mlp
 from .lectures import lecture10
+from .symbols import B, S, T, intensity
 
 i18n.register("figures", messages={
     'fig_intensity_axis': ('Arithmetic intensity (FLOP/byte)', '算术强度（FLOP/字节）'),
@@ -105,7 +104,8 @@ def _slug(text: str) -> str:
 
 def font_family() -> list[str]:
     """DejaVu Sans, then an installed CJK font: matplotlib measures text with these to lay
-    it out. The SVG names only the generic `sans-serif`; no font is embedded."""
+    it out. The SVG names only the generic `sans-serif`; no font is embedded.
+    """
     from matplotlib import font_manager
 
     installed = {font.name for font in font_manager.fontManager.ttflist}

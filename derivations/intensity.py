@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .catalog.hardware import H100_SXM
 from .core import render
 from .core.cache import derived
 from .core.i18n import check_lang, message, term
-from .catalog.hardware import H100_SXM
+from .core.validate import positive, positive_int
 from .symbols import B, D, F, G, S, T, c, param_bytes
 from .symbols import intensity as intensity_symbol
-from .core.validate import positive, positive_int
 
 
 def __getattr__(name: str):

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .catalog import models as catalog_models
+from .catalog.models import DEEPSEEK_V2, MODELS, MLAModel, Model
 from .core import render
 from .core.cache import derived
 from .core.i18n import message, term
-from .intensity import attention
-from .catalog import models as catalog_models
-from .catalog.models import DEEPSEEK_V2, MODELS, MLAModel, Model
-from .symbols import DTYPE_BYTES, H, K, L, N, S, dtype_bytes, kv_bytes
 from .core.symbols import define, topic
 from .core.validate import positive_int
+from .intensity import attention
+from .symbols import DTYPE_BYTES, H, K, L, N, S, dtype_bytes, kv_bytes
 
 KV_CACHE = topic("kv_cache", "KV cache", "KV缓存")
 window = define(KV_CACHE, "W", en="sliding-window length in tokens", zh="滑动窗口长度（词元数）")

@@ -23,7 +23,7 @@ import sympy as sp
 
 from . import collectives, parallelism
 from .catalog.hardware import ACCELERATORS
-from .catalog.interconnects import IB_NDR, INTERCONNECTS, NVLINK4
+from .catalog.interconnects import IB_NDR, NVLINK4
 from .collectives import PARALLELISM
 from .core import i18n, render
 from .core.cache import derived

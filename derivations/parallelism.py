@@ -24,7 +24,8 @@ from .core.cache import derived
 from .core.i18n import message, term
 from .core.symbols import define
 from .core.validate import positive, positive_int
-from .training import D, N
+from .training import D as D  # the doctests read D from the module
+from .training import N
 
 i18n.register("parallelism", terms={
     "par_data_parallel": ("Data parallelism", "数据并行"),
@@ -395,7 +396,8 @@ class Equations(render.Published):
 
     def to_markdown(self, lang: str) -> str:
         """Display math when every left-hand side is language-neutral; otherwise a table, so
-        that the twins' display math stays identical while the labels are translated."""
+        that the twins' display math stays identical while the labels are translated.
+        """
         if all(isinstance(lhs, str) for lhs, _ in self.rows):
             return render.equations(self.rows)
         header = [message("par_quantity", lang), message("par_formula", lang)]

@@ -10,8 +10,8 @@ speedup, and implements the sampler so a seeded simulation can check it.
 from __future__ import annotations
 
 import itertools
-from fractions import Fraction
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -21,6 +21,7 @@ from .core.cache import derived
 from .core.i18n import message, term
 from .core.symbols import define, topic
 from .core.validate import positive, positive_int
+
 
 def __getattr__(name: str):
     """`lecture_claims` moved to `derivations.lectures.lecture10`; the old name still imports."""
@@ -155,7 +156,8 @@ def general_proof(vocabulary_for_cases=3) -> GeneralProof:
 
 def _check_every_sign_pattern(size: int) -> int:
     """For each choice of which tokens the draft over-proposes, with symbolic
-    probabilities that respect the choice, the output distribution equals q."""
+    probabilities that respect the choice, the output distribution equals q.
+    """
     size = int(size)
     checked = 0
     for over in itertools.product((True, False), repeat=size):
@@ -240,7 +242,7 @@ class SpeedupTable(render.Published):
     rows: tuple[tuple[sp.Rational, tuple[sp.Expr, ...]], ...]
 
     def to_markdown(self, lang: str) -> str:
-        header = [f"$\\alpha$ \\ $\\gamma$"] + [f"${g}$" for g in self.gammas]
+        header = ["$\\alpha$ \\ $\\gamma$"] + [f"${g}$" for g in self.gammas]
         body = []
         for a, values in self.rows:
             shown = [render.decimal(v, 3) for v in values]
@@ -256,7 +258,8 @@ class SpeedupTable(render.Published):
 def speculative_sample(p: np.ndarray, q: np.ndarray,
                        rng: np.random.Generator) -> int:
     """One token by modified rejection sampling: draft from p, keep it with
-    probability min(1, q/p), else draw from the residual max(q − p, 0)."""
+    probability min(1, q/p), else draw from the residual max(q − p, 0).
+    """
     drafted = rng.choice(len(p), p=p)
     if rng.random() < min(1.0, q[drafted] / p[drafted]):
         return int(drafted)

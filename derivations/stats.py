@@ -39,7 +39,8 @@ _LECTURE_NAMES = ("LECTURE_SEQ_LEN", "LECTURE_BATCHES", "lecture_claims", "lectu
 
 def __getattr__(name: str):
     """The lecture's sizes, tables and claims moved to `derivations.lectures.lecture10`;
-    their old names here still import."""
+    their old names here still import.
+    """
     if name in _LECTURE_NAMES:
         from .lectures import lecture10
 
@@ -523,7 +524,8 @@ class MaxBatchTable(render.Published):
 @derived
 def max_batch_table(model, accelerator, kv_heads, seq_lens) -> MaxBatchTable:
     """The largest batch that fits, by context length, for several KV head counts, and whether
-    compute or memory sets the step there."""
+    compute or memory sets the step there.
+    """
     variants = tuple(dataclasses.replace(models.model(model), K=k) for k in kv_heads)
     batches = tuple(tuple(max_batch(m, accelerator, s) for s in seq_lens) for m in variants)
     steps = tuple(tuple(decode(m, accelerator, b, s) if b else None for b, s in zip(row, seq_lens))

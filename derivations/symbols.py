@@ -12,7 +12,6 @@ import sympy as sp
 
 from .core import render
 from .core.i18n import message
-
 from .core.symbols import define, topic
 
 INFERENCE = topic("inference", "Inference: shapes, intensity and the decode model", "推理：形状、算术强度与解码模型")

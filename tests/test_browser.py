@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
-
 import browser
+import pytest
 from pages import LANGS, notebook_names, page_names, published_source, without_fences
 from search_terms import all_terms
 from test_site import built_page

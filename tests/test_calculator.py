@@ -18,23 +18,36 @@ from fractions import Fraction
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import browser
 import pytest
 import sympy as sp
+from test_site import built_page
 
-import browser
 from derivations import calculator, stats
-from derivations.lectures import lecture10
-from derivations.lectures import lecture10
 from derivations.core import i18n
 from derivations.core.i18n import message, term
 from derivations.hardware import ACCELERATORS, H100_SXM, Accelerator
-from derivations.intensity import attention, matmul, mlp
+from derivations.intensity import attention, matmul
+from derivations.lectures import lecture10
 from derivations.models import LLAMA2_13B, MODELS, Model
 from derivations.symbols import (
-    B, D, DTYPE_BYTES, F, G, K, N, S, bandwidth, chip_bandwidth, chip_capacity, chips, compute, kv_bytes, param_bytes,
-    peak_flops, value_bytes,
+    DTYPE_BYTES,
+    B,
+    D,
+    F,
+    G,
+    K,
+    N,
+    bandwidth,
+    chip_bandwidth,
+    chip_capacity,
+    chips,
+    compute,
+    kv_bytes,
+    param_bytes,
+    peak_flops,
+    value_bytes,
 )
-from test_site import built_page
 
 NODE = shutil.which("node") or ("/usr/bin/node" if Path("/usr/bin/node").is_file() else None)
 RELATIVE = Fraction(1, 10**12)

@@ -16,10 +16,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import sympy as sp
-
 from conftest import ROOT
+
 from derivations import figures
-from derivations.core.i18n import LANGS, message, term
+from derivations.core.i18n import LANGS, message
 from derivations.hardware import H100_SXM, TPU_V5E
 from derivations.symbols import intensity
 

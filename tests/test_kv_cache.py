@@ -14,7 +14,15 @@ from derivations import kv_cache, stats
 from derivations.hardware import H100_SXM
 from derivations.kv_cache import latent, rope, share, window
 from derivations.models import (
-    DEEPSEEK_V2, LLAMA2_7B, LLAMA2_13B, LLAMA2_70B, LLAMA3_8B, LLAMA3_70B, MISTRAL_7B, MODELS, Model,
+    DEEPSEEK_V2,
+    LLAMA2_7B,
+    LLAMA2_13B,
+    LLAMA2_70B,
+    LLAMA3_8B,
+    LLAMA3_70B,
+    MISTRAL_7B,
+    MODELS,
+    Model,
 )
 from derivations.symbols import H, K, L, N, S, c, kv_bytes
 

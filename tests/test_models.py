@@ -13,12 +13,19 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations import models
+from derivations import models, symbols
 from derivations.models import (
-    DEEPSEEK_V2, LLAMA2_7B, LLAMA2_13B, LLAMA2_70B, LLAMA3_8B, LLAMA3_70B, MISTRAL_7B, MODELS, Model,
+    DEEPSEEK_V2,
+    LLAMA2_7B,
+    LLAMA2_13B,
+    LLAMA2_70B,
+    LLAMA3_8B,
+    LLAMA3_70B,
+    MISTRAL_7B,
+    MODELS,
+    Model,
 )
 from derivations.stats import formulas, norm_weights
-from derivations import symbols
 
 RNG = np.random.default_rng(0)
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from test_collectives import Ring, all_gather, buffers, reduce_scatter
 
 from derivations import parallelism as par
 from derivations.catalog.hardware import H100_SXM
 from derivations.catalog.interconnects import IB_NDR, NVLINK4
-from test_collectives import Ring, all_gather, buffers, reduce_scatter
 
 BF16 = np.float16  # a 2-byte stand-in: only sizes are counted
 

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from pages import LANGS, notebook_names, page_names
 from weight import BUDGET_BYTES, page_bytes, page_files
 

@@ -13,8 +13,8 @@ import pytest
 import sympy as sp
 
 from derivations import stats
-from derivations.lectures import lecture10
 from derivations.hardware import A100_40GB, H100_SXM, TPU_V5E, Accelerator
+from derivations.lectures import lecture10
 from derivations.models import LLAMA2_13B, LLAMA2_70B, MODELS, Model
 from derivations.symbols import B, D, F, H, K, L, N, S, V, bandwidth, kv_bytes, param_bytes
 from derivations.symbols import params as P

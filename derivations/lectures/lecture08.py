@@ -212,7 +212,8 @@ def zero_claims() -> Claims:
 @dataclass(frozen=True)
 class MlpTraffic(render.Published):
     """Bytes one device sends per step in lecture 8's data-, tensor- and pipeline-parallel MLPs,
-    counted on numpy arrays standing for each rank's shards, and the closed forms they match."""
+    counted on numpy arrays standing for each rank's shards, and the closed forms they match.
+    """
 
     rows: tuple[tuple[str, str, int, sp.Expr], ...]  # strategy key, collective, counted, formula
 

@@ -173,7 +173,8 @@ def intensity_claims() -> Claims:
 @derived
 def stats_claims() -> Claims:
     """What the lecture asserts about Llama 2 13B on an H100 SXM, checked, and where its
-    memory-only model stops being right."""
+    memory-only model stops being right.
+    """
     small, mid, large = (stats.decode(MODEL, ACCELERATOR, b, LECTURE_SEQ_LEN) for b in LECTURE_BATCHES)
     grouped = dataclasses.replace(MODEL, K=GQA_KV_HEADS)
     grouped_large = stats.decode(grouped, ACCELERATOR, 256, LECTURE_SEQ_LEN)
