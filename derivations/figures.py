@@ -425,7 +425,7 @@ class LatencyThroughput(render.Published):
         ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
         plain_ticks(ax.xaxis)
         plain_ticks(ax.yaxis)
-        for color, curve in zip(COLORS, self.curves):
+        for color, curve in zip(COLORS, self.curves, strict=False):
             ms, fits = curve.latency_s * 1000, curve.batch <= curve.max_batch
             ax.plot(curve.throughput[fits], ms[fits], color=color, linewidth=2, label=_scheme(curve.model, lang))
             beyond = curve.batch >= curve.max_batch
@@ -517,7 +517,7 @@ class MemoryBatch(render.Published):
         ax.axhline(capacity, color=INK, linewidth=1.2, linestyle="--")
         ax.annotate(message("fig_capacity", lang).format(accelerator=self.accelerator.name), (1, capacity),
                     xytext=(6, 4), textcoords="offset points", ha="left", va="bottom")
-        for color, curve in zip(COLORS, self.curves):
+        for color, curve in zip(COLORS, self.curves, strict=False):
             ax.plot(curve.batch, curve.memory_bytes / gb, color=color, linewidth=2, label=_scheme(curve.model, lang))
             at = curve.at(curve.max_batch)
             ax.plot([curve.max_batch], [curve.memory_bytes[at] / gb], linestyle="none", marker="o", markersize=7,

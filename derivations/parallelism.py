@@ -740,7 +740,7 @@ class DpRoofline(render.Published):
         from .figures import COLORS, plain_ticks
 
         tokens = np.logspace(1, 6, 200)
-        for color, link, knee in zip(COLORS, self.links, self.knees()):
+        for color, link, knee in zip(COLORS, self.links, self.knees(), strict=False):
             axes.plot(tokens, np.minimum(1.0, tokens / knee), color=color, label=interconnect(link).name)
             axes.axvline(knee, color=color, linestyle=":", linewidth=0.8)
         axes.set_xscale("log")

@@ -278,7 +278,7 @@ class SamplerCheck(render.Published):
     def to_markdown(self, lang: str) -> str:
         header = [term("token", lang), "$p$", "$q$", message("observed", lang), "±"]
         rows = ([f"${i}$", f"${d:.4f}$", f"${t:.4f}$", f"${o:.4f}$", f"${e:.4f}$"]
-                for i, (d, t, o, e) in enumerate(zip(self.draft, self.target, self.observed, self.tolerance)))
+                for i, (d, t, o, e) in enumerate(zip(self.draft, self.target, self.observed, self.tolerance, strict=True)))
         return f"\n{message('draws', lang)}{message('colon', lang)}${render.integer(self.draws)}$\n" + render.table(header, rows)
 
 

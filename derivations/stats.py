@@ -516,8 +516,8 @@ class MaxBatchTable(render.Published):
             return shown
 
         return render.table(header, (
-            [f"{m.name}, $K = {m.K}$", *(cell(b, st) for b, st in zip(row, steps))]
-            for m, row, steps in zip(self.models, self.batches, self.steps)
+            [f"{m.name}, $K = {m.K}$", *(cell(b, st) for b, st in zip(row, steps, strict=True))]
+            for m, row, steps in zip(self.models, self.batches, self.steps, strict=True)
         ))
 
 
@@ -528,6 +528,6 @@ def max_batch_table(model, accelerator, kv_heads, seq_lens) -> MaxBatchTable:
     """
     variants = tuple(dataclasses.replace(models.model(model), K=k) for k in kv_heads)
     batches = tuple(tuple(max_batch(m, accelerator, s) for s in seq_lens) for m in variants)
-    steps = tuple(tuple(decode(m, accelerator, b, s) if b else None for b, s in zip(row, seq_lens))
-                  for m, row in zip(variants, batches))
+    steps = tuple(tuple(decode(m, accelerator, b, s) if b else None for b, s in zip(row, seq_lens, strict=True))
+                  for m, row in zip(variants, batches, strict=True))
     return MaxBatchTable(variants, tuple(seq_lens), batches, steps)

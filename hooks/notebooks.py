@@ -306,7 +306,7 @@ def _shared_anchors(html_text: str, page) -> str:
         anchor = next(anchors)
         return f'<h{found[1]} id="{anchor}">{found[3]}<a class="anchor-link" href="#{anchor}">'
 
-    for item, anchor in zip(toc, reference):
+    for item, anchor in zip(toc, reference, strict=True):
         item.id = anchor
     return HEADING.sub(heading, html_text)
 

@@ -405,7 +405,7 @@ def test_bad_input_gets_its_message_and_no_result(node, lang):
         assert error["key"] == key, (field, text, error)
         assert "{" not in error["text"] and not re.search(r"NaN|Infinity|undefined", error["text"]), error
         assert error["text"].startswith(i18n.text(key, lang).split("{")[0]), error
-    texts = {field: reply["errors"][field]["text"] for (field, _, _), reply in zip(BAD, replies)}
+    texts = {field: reply["errors"][field]["text"] for (field, _, _), reply in zip(BAD, replies, strict=True)}
     assert "40" in texts["K"]  # K's message names the query heads it must divide
     assert texts["V"] == message("calc_too_large", lang).format(max="1×10¹⁵")
 

@@ -80,7 +80,7 @@ def all_to_all(ring: Ring, pieces: list[list[np.ndarray]]) -> list[list[np.ndarr
     while any(travelling):
         packed = {i: np.concatenate([piece for _, piece in travelling[i]]) if travelling[i] else
                   np.empty(0, dtype=pieces[0][0].dtype) for i in range(n)}
-        layout = [[(dest, piece.size, src) for (dest, piece), src in zip(travelling[i], source[i])] for i in range(n)]
+        layout = [[(dest, piece.size, src) for (dest, piece), src in zip(travelling[i], source[i], strict=True)] for i in range(n)]
         received = ring.step(packed)
         travelling, source = [[] for _ in range(n)], [[] for _ in range(n)]
         for receiver, array in received.items():

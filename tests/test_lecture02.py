@@ -82,7 +82,7 @@ def test_share_figure_plots_the_hand_counted_shares():
     total = projections + attention + mlp + head
     row = next(r for r in lecture02.share_figure().rows if r[0] == "GPT-2 XL" and r[1] == 1024)
     expected = [100 * x / total for x in (projections, attention, mlp, head)]
-    assert all(abs(a - b) < 1e-9 for a, b in zip(row[2], expected))
+    assert all(abs(a - b) < 1e-9 for a, b in zip(row[2], expected, strict=True))
     for lang, word in (("en", "MLP"), ("zh", "注意力投影")):
         html = lecture02.share_figure().to_markdown(lang)
         root = ET.fromstring(html)

@@ -44,7 +44,7 @@ def test_generated_javascript_agrees_with_sympy(node):
     out = subprocess.run([node, "-e", script], input=json.dumps(POINTS), capture_output=True, text=True, check=True)
     results = json.loads(out.stdout)
     by_name = {pc._SHORT[symbol]: symbol for symbol in pc.INPUTS}
-    for point, result in zip(POINTS, results):
+    for point, result in zip(POINTS, results, strict=True):
         values = {by_name[name]: value for name, value in point.items()}
         for key, expr in pc.expressions().items():
             exact = float(expr.subs(values))

@@ -196,9 +196,9 @@ def test_throughput_limit_llama2_13b():
 def test_throughput_grows_with_diminishing_gains():
     # B·β/(B·KV + P) is increasing and concave in B: each extra sequence adds less than the last.
     values = [stats.decode(LLAMA2_13B, H100_SXM, batch=b, seq_len=SEQ).throughput for b in range(1, 8)]
-    gains = [b - a for a, b in zip(values, values[1:])]
+    gains = [b - a for a, b in zip(values, values[1:], strict=False)]
     assert all(g > 0 for g in gains)
-    assert all(later < earlier for earlier, later in zip(gains, gains[1:]))
+    assert all(later < earlier for earlier, later in zip(gains, gains[1:], strict=False))
 
 
 # ---------------------------------------------------------------- tables, claims, param counts

@@ -753,7 +753,7 @@ class ShareFigure(render.Published):
             for index, (key, _) in enumerate(_SHARE_GROUPS):
                 widths = [shares[index] for _, _, shares in self.rows]
                 axes.barh(y, widths, left=left, color=COLORS[index], height=0.7, label=message(key, lang))
-                left = [a + b for a, b in zip(left, widths)]
+                left = [a + b for a, b in zip(left, widths, strict=True)]
             axes.set_yticks(y, labels)
             axes.set_xlim(0, 100)
             axes.set_xlabel(message("l02_fig_axis", lang))
@@ -764,7 +764,7 @@ class ShareFigure(render.Published):
         sep = message("l02_fig_sep", lang)
         rows = sep.join(message("l02_fig_row", lang, model=name, seq_len=t, shares=", ".join(
             message("l02_fig_share", lang, label=message(key, lang), value=f"{share:.3g}")
-            for (key, _), share in zip(_SHARE_GROUPS, shares))) for name, t, shares in self.rows)
+            for (key, _), share in zip(_SHARE_GROUPS, shares, strict=True))) for name, t, shares in self.rows)
         return figure_html(draw, key="flop-shares", lang=lang, height_in=6.2,
                      title=message("l02_fig_title", lang, short=self.short, long=self.long),
                      desc=message("l02_fig_desc", lang, rows=rows),

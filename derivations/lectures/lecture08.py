@@ -124,7 +124,7 @@ def stdout_claims() -> Claims:
     example = [sum(i + rank for rank in range(WORLD_SIZE)) for i in range(WORLD_SIZE)]
     items = [Claim(("all-reduce of [0, 1, 2, 3] + rank over 4 ranks, as printed",
                     "4个进程各以[0, 1, 2, 3] + r做全规约，打印出的结果"),
-                   sum(abs(d - q) for d, q in zip(example, ALL_REDUCE_EXAMPLE_PRINTED)), "==", 0,
+                   sum(abs(d - q) for d, q in zip(example, ALL_REDUCE_EXAMPLE_PRINTED, strict=True)), "==", 0,
                    r"\sum_i \left\lvert \sum_r (i + r) - y_i \right\rvert")]
     for (op, op_zh), times, printed, formula in (
             (("all-reduce", "全规约"), ALL_REDUCE_MS, ALL_REDUCE_PRINTED, lecture_all_reduce_bandwidth),
