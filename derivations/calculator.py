@@ -118,10 +118,12 @@ i18n.register("calculators", messages={
     'calc_whole': ('Must be a whole number.', '必须是整数。'),
     'calc_too_small': ('Must be at least {min}.', '不能小于{min}。'),
     'calc_too_large': ('Must be at most {max}.', '不能大于{max}。'),
-    'calc_divides': ('Must divide the query heads ({other}): each KV head serves the same number of query heads.', '必须能整除查询头数（{other}）：每个KV头对应的查询头数相同。'),
+    'calc_divides': ('Must divide the query heads ({other}): each KV head serves the same number of query heads.',
+                     '必须能整除查询头数（{other}）：每个KV头对应的查询头数相同。'),
     'calc_fix_fields': ('Fix the marked fields to see results.', '请先修正标出的输入项，再查看结果。'),
     'calc_no_result': ('—', '—'),
-    'calc_noscript': ('This calculator needs JavaScript; without it, the table above still shows its formulas.', '计算器需要JavaScript才能运行；即使没有JavaScript，上表也列出了它所用的公式。'),
+    'calc_noscript': ('This calculator needs JavaScript; without it, the table above still shows its formulas.',
+                      '计算器需要JavaScript才能运行；即使没有JavaScript，上表也列出了它所用的公式。'),
 })
 
 RUNTIME = Path(__file__).with_name("calculator.js")
