@@ -557,7 +557,8 @@ class AttentionShare(render.Published):
         return render.equations([
             (rf"\frac{{5as}}{{h}}\Big|_{{\text{{{self.name}}}}}",
              rf"\frac{{5 \cdot {self.heads} \cdot {self.seq_len}}}{{{self.hidden}}} = {render.latex(self.ratio)}"),
-            (r"\frac{5as/h}{34 + 5as/h}", rf"{render.latex(self.share)} \approx {render.decimal(self.share * 100, 3)}\%"),
+            (r"\frac{5as/h}{34 + 5as/h}",
+             rf"{render.latex(self.share)} \approx {render.decimal(self.share * 100, 3)}\%"),
         ])
 
 

@@ -467,7 +467,8 @@ def test_calculator_in_the_browser(chromium_page, lang):
     assert math["outcome"] == "done" and not math["untypeset"] and not math["errors"], math
 
     # every control has its own label, and the lecture's case is computed on load
-    unlabelled = page.eval_on_selector_all(".calc input, .calc select", "els => els.filter(e => e.labels.length !== 1).map(e => e.id)")
+    unlabelled = page.eval_on_selector_all(".calc input, .calc select",
+                                           "els => els.filter(e => e.labels.length !== 1).map(e => e.id)")
     assert unlabelled == []
     assert output(page, "fits") == message("yes", lang)
     first_latency = output(page, "latency_s")

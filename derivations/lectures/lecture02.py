@@ -201,7 +201,8 @@ def napkin_memory() -> NapkinMemory:
         Claim(("2026: (80e9 · 8) / (2 + 2 + (4 + 4))", "2026版：(80e9 · 8) / (2 + 2 + (4 + 4))"),
               napkin_params(2 + 2 + (4 + 4)), "==", training.largest_model(memory, training.LECTURE_2026),
               "N_{2026}"),
-        Claim(("2025's caveat: bf16 copies plus an fp32 master save nothing", "2025版的附注：bf16副本加fp32主权重并不省内存"),
+        Claim(("2025's caveat: bf16 copies plus an fp32 master save nothing",
+               "2025版的附注：bf16副本加fp32主权重并不省内存"),
               training.MIXED_MASTER.bytes_per_param, "==", training.FP32_ADAM.bytes_per_param, "b_{\\mathrm{mixed}}"),
     ))
     return NapkinMemory((("l02_2025", training.FP32_ADAM), ("l02_2026", training.LECTURE_2026)), claims)
@@ -221,12 +222,14 @@ def errata() -> Claims:
         Claim(('2025: "8 H100s for 2 weeks" computes 8·(60·60·24·7)·peak, one week',
                '2025版：“8张H100训练2周”实际算的是8·(60·60·24·7)·峰值，只有一周'),
               two_weeks / TWO_WEEKS_AS_PRINTED_2025, "==", 2, r"C_{2\,\mathrm{wk}} / C_{\mathrm{printed}}"),
-        Claim(("2026: the code has the factor 2 (8·2·(60·60·24·7)·peak)", "2026版：代码补上了因子2（8·2·(60·60·24·7)·峰值）"),
+        Claim(("2026: the code has the factor 2 (8·2·(60·60·24·7)·peak)",
+               "2026版：代码补上了因子2（8·2·(60·60·24·7)·峰值）"),
               two_weeks, "==", 8 * 2 * (60 * 60 * 24 * 7) * H100_PEAK_AS_LECTURED, r"C_{2\,\mathrm{wk}}"),
         Claim(("GPT-3 FFN matrix in fp32: 2304 · 1024 · 1024 bytes (the lecture's assert)",
                "GPT-3前馈层的一个矩阵（fp32）：2304 · 1024 · 1024字节（课上的断言）"),
               gpt3_bytes, "==", GPT3_FFN_BYTES_ASSERTED, r"4 \cdot 4d \cdot d"),
-        Claim(('its comment "2.3 GB" is 2304 MiB: 2.42 GB or 2.25 GiB', "注释中的“2.3 GB”其实是2304 MiB：即2.42 GB或2.25 GiB"),
+        Claim(('its comment "2.3 GB" is 2304 MiB: 2.42 GB or 2.25 GiB',
+               "注释中的“2.3 GB”其实是2304 MiB：即2.42 GB或2.25 GiB"),
               sp.Rational(gpt3_bytes, 2**30), "==", sp.Rational(9, 4), r"M_{\mathrm{FFN}} / 2^{30}"),
     ))
 

@@ -150,14 +150,18 @@ def errata() -> Claims:
     corrected = collectives.bus_bandwidth("reduce_scatter", size * WORLD_SIZE, WORLD_SIZE, rank0) / GIB
     all_reduce0 = collectives.bus_bandwidth("all_reduce", size, WORLD_SIZE, _seconds(ALL_REDUCE_MS[0])) / GIB
     return Claims((
-        Claim(("lecture's all-reduce bandwidth is nccl-tests' bus bandwidth", "课上的全规约带宽就是nccl-tests的总线带宽"),
+        Claim(("lecture's all-reduce bandwidth is nccl-tests' bus bandwidth",
+               "课上的全规约带宽就是nccl-tests的总线带宽"),
               sp.cancel(lecture_all_reduce_bandwidth(M, n, t_) / collectives.bus_bandwidth("all_reduce", M, n, t_)), "==", 1,
               r"\hat{W} / W_{\mathrm{bus}}"),
-        Claim(("2025 reduce-scatter formula (output bytes) reads busbw / n", "2025年的规约分散公式按输出字节数计，读数只有总线带宽的1/n"),
+        Claim(("2025 reduce-scatter formula (output bytes) reads busbw / n",
+               "2025年的规约分散公式按输出字节数计，读数只有总线带宽的1/n"),
               sp.cancel(bus_rs / lecture_rs), "==", n, r"W_{\mathrm{bus}} / \hat{W}"),
-        Claim(("rank 0: printed 74, nccl-tests busbw of the same run (GiB/s)", "进程0：打印值为74，同一次运行按nccl-tests算出的总线带宽（GiB/s）"),
+        Claim(("rank 0: printed 74, nccl-tests busbw of the same run (GiB/s)",
+               "进程0：打印值为74，同一次运行按nccl-tests算出的总线带宽（GiB/s）"),
               corrected, ">", 4 * 73, r"W_{\mathrm{bus}, 0}"),
-        Claim(("corrected reduce-scatter busbw exceeds all-reduce's on the same node", "修正后，规约分散的总线带宽高于同一节点上全规约的总线带宽"),
+        Claim(("corrected reduce-scatter busbw exceeds all-reduce's on the same node",
+               "修正后，规约分散的总线带宽高于同一节点上全规约的总线带宽"),
               corrected, ">", all_reduce0, r"W_{\mathrm{bus}, 0}"),
         Claim(("\"GB/s\" printed are GiB/s: 1024³ over 10⁹", "打印的“GB/s”其实是GiB/s：1024³与10⁹之比"),
               sp.Rational(GIB, 10**9), ">", 1, r"2^{30} / 10^{9}"),
@@ -331,7 +335,8 @@ def answers_collectives() -> tuple[Answers, ...]:
     alpha = sp.Rational(5, 10**6)
     crossover = 8 * alpha * nvlink  # 2(n-1)α = 2(n-1)M/(nW)  ⇔  M = nαW
     q3 = Answers((
-        ((r"buffer where latency equals bandwidth time (n = 8, α = 5 µs)", "时延项与带宽项相等时的缓冲区（n = 8，α = 5 µs）"),
+        ((r"buffer where latency equals bandwidth time (n = 8, α = 5 µs)",
+          "时延项与带宽项相等时的缓冲区（n = 8，α = 5 µs）"),
          _gb(crossover)),
         (("check: the two terms there", "验算：此时两项分别为"),
          rf"{_ms(14 * alpha)},\ {_ms(collectives.time('all_reduce', crossover, 8, nvlink))}"),
@@ -358,14 +363,16 @@ def answers_data_parallel() -> tuple[Answers, ...]:
     tokens = parallelism.dp_tokens_to_be_compute_bound("H100_SXM", "IB_NDR", 1024, 0)
     batch = 4 * 1024**2
     q3 = Answers((
-        (("tokens per device to hide DDP's all-reduce (H100, IB NDR)", "掩盖DDP全规约所需的每台设备词元数（H100，InfiniBand NDR）"),
+        (("tokens per device to hide DDP's all-reduce (H100, IB NDR)",
+          "掩盖DDP全规约所需的每台设备词元数（H100，InfiniBand NDR）"),
          render.decimal(tokens, 4)),
         (("largest data-parallel degree for a 4M-token batch", "批次为4M词元时的最大数据并行度"),
          render.latex(sp.floor(batch / tokens))),
     ))
     traffic = parallelism.zero_traffic(params, 64, 3)
     q4 = Answers((
-        (("bytes one device sends per step, ZeRO-3, 70B, 64 devices", "ZeRO-3、70B模型、64台设备：每台设备每步发送的字节数"), _gb(traffic)),
+        (("bytes one device sends per step, ZeRO-3, 70B, 64 devices",
+          "ZeRO-3、70B模型、64台设备：每台设备每步发送的字节数"), _gb(traffic)),
         (("time over InfiniBand NDR", "经InfiniBand NDR的用时"),
          rf"{render.decimal(traffic / IB_NDR.bytes_per_s, 3)}\ \mathrm{{s}}"),
     ))
@@ -376,12 +383,14 @@ def answers_data_parallel() -> tuple[Answers, ...]:
 def answers_tensor_pipeline() -> tuple[Answers, ...]:
     q1 = Answers((
         (("bubble, p = 8, m = 32", "气泡，p = 8，m = 32"), render.latex(parallelism.bubble_fraction(8, 32))),
-        (("bubble, p = 8, m = 32, v = 2", "气泡，p = 8，m = 32，v = 2"), render.latex(parallelism.bubble_fraction(8, 32, 2))),
+        (("bubble, p = 8, m = 32, v = 2",
+          "气泡，p = 8，m = 32，v = 2"), render.latex(parallelism.bubble_fraction(8, 32, 2))),
     ))
     micro = sp.ceiling((16 - 1) / sp.Rational(5, 100))
     q2 = Answers(((("micro-batches for a bubble of at most 5% with p = 16", "p = 16时气泡不超过5%所需的微批次数"),
                    render.latex(micro)),
-                  (("check: bubble at that m", "验算：该m下的气泡"), render.latex(parallelism.bubble_fraction(16, micro))),))
+                  (("check: bubble at that m",
+                    "验算：该m下的气泡"), render.latex(parallelism.bubble_fraction(16, micro))),))
     q3 = Answers((
         (("h above which t = 8 is compute-bound on NVLink 4", "t = 8时在NVLink 4上达到计算受限所需的h"),
          render.decimal(parallelism.tp_hidden_to_be_compute_bound("H100_SXM", "NVLINK4", 8), 4)),
@@ -409,11 +418,14 @@ def answers_activations() -> tuple[Answers, ...]:
     q1 = Answers(tuple((label, rf"{_gb(parallelism.activation_bytes(**shape, **kwargs))}\ \times 96 = "
                         rf"{_gb(96 * parallelism.activation_bytes(**shape, **kwargs))}") for label, kwargs in cases))
     llama = parallelism.attention_share("Llama 3 405B", 8192, 16384, 128)
-    q2 = Answers(((("5as/h for Llama 3 405B at s = 8192", "Llama 3 405B在s = 8192时的5as/h"), render.latex(llama.ratio)),
-                  (("share of the attention scores", "注意力分数部分的占比"), rf"{render.decimal(llama.share * 100, 3)}\%")))
+    q2 = Answers(((("5as/h for Llama 3 405B at s = 8192",
+                    "Llama 3 405B在s = 8192时的5as/h"), render.latex(llama.ratio)),
+                  (("share of the attention scores",
+                    "注意力分数部分的占比"), rf"{render.decimal(llama.share * 100, 3)}\%")))
     full = parallelism.activation_bytes(**shape, recompute="full")
     q3 = Answers(((("full recomputation, per layer", "完全重计算，每层"), _gb(full)),
-                  (("training FLOPs with full recomputation over without: 8N/6N", "完全重计算与不重计算时训练FLOPs之比：8N/6N"),
+                  (("training FLOPs with full recomputation over without: 8N/6N",
+                    "完全重计算与不重计算时训练FLOPs之比：8N/6N"),
                    render.latex(sp.Rational(8, 6)))))
     return q1, q2, q3
 
@@ -542,7 +554,8 @@ def megatron_claims() -> Claims:
     P = parallelism
     rows = {(24, 2304): "1.7", (80, 12288): "145.6", (96, 16384): "310.1", (105, 20480): "529.6",
             (128, 25600): "1008.0"}  # Table 1, billions of parameters
-    items = [Claim((f"Table 1: l = {layers}, h = {hidden}, printed {printed}B", f"表1：l = {layers}，h = {hidden}，论文为{printed}B"),
+    items = [Claim((f"Table 1: l = {layers}, h = {hidden}, printed {printed}B",
+                    f"表1：l = {layers}，h = {hidden}，论文为{printed}B"),
                    abs(P.megatron_params(layers, hidden, 51200, 2048) / 10**9 - sp.Rational(printed)), "<",
                    sp.Rational(5, 100), rf"\lvert P / 10^9 - {printed} \rvert")
              for (layers, hidden), printed in rows.items()]
@@ -559,7 +572,8 @@ def megatron_claims() -> Claims:
                "摘要：1T模型在3072张GPU上达到502 PFLOP/s，“峰值的52%”（A100为312 TFLOP/s）"),
               abs(sp.Rational(502 * 10**15, 3072 * 312 * 10**12) * 100 - 52), "<", sp.Rational(1, 2),
               r"\lvert 100 X / F - 52 \rvert"),
-        Claim(("Llama 3 405B: TP · PP · DP = 16,384 GPUs", "Llama 3 405B：张量并行度×流水线并行度×数据并行度 = 16384张GPU"),
+        Claim(("Llama 3 405B: TP · PP · DP = 16,384 GPUs",
+               "Llama 3 405B：张量并行度×流水线并行度×数据并行度 = 16384张GPU"),
               LLAMA3_405B.gpus, "==", 16384, r"t p d"),
     ]
     implied = sp.Rational(6 * DEEPSEEK_V3["active_params"] * DEEPSEEK_V3["tokens"], DEEPSEEK_V3["gpu_hours"] * 3600)

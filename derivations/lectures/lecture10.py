@@ -153,7 +153,8 @@ def intensity_claims() -> Claims:
               r"\min\{B : 2B / b_w > I^{*}\}\,\big\vert_{b_w = 1}"),
         Claim(("MLP: intensity tends to $B T$", "MLP：算术强度趋于$B T$"),
               mlp().limit, "==", B * T, r"\lim_{c\to\infty} I"),
-        Claim(("MLP limit unchanged when the up and gate outputs are re-read", "计入上投影和门控输出的回读后，MLP的极限不变"),
+        Claim(("MLP limit unchanged when the up and gate outputs are re-read",
+               "计入上投影和门控输出的回读后，MLP的极限不变"),
               mlp(reread_intermediates=True).limit, "==", B * T, r"\lim_{c\to\infty} I'"),
         Claim(("Attention intensity is $S T / (S + T)$", "注意力的算术强度为$S T / (S + T)$"),
               mha.intensity, "==", S * T / (S + T), r"I"),
@@ -240,7 +241,8 @@ class Evidence:
 
 
 EVIDENCE: tuple[Evidence, ...] = (
-    Evidence(("GQA", "GQA"), ("T5 XXL uptrained to GQA: inference time against quality", "T5 XXL经增量训练改为GQA：推理时间与质量"),
+    Evidence(("GQA", "GQA"), ("T5 XXL uptrained to GQA: inference time against quality",
+                              "T5 XXL经增量训练改为GQA：推理时间与质量"),
              ("GQA-8 is almost as fast per sample as MQA and close to MHA in quality",
               "GQA-8每个样本的推理时间接近MQA，质量接近MHA"),
              "arXiv 2305.13245, Figure 3 and Table 1", arxiv("2305.13245")),
@@ -279,7 +281,8 @@ EVIDENCE: tuple[Evidence, ...] = (
               "剪枝让每一步都更省；蒸馏恢复质量"),
              "arXiv 2407.14679", arxiv("2407.14679")),
     Evidence(("Speculative sampling", "推测解码（投机采样）"),
-             ("Chen et al.: Chinchilla 70B target, 4B draft, 4 draft tokens", "Chen等：目标模型Chinchilla 70B，草稿模型4B，每次4个草稿词元"),
+             ("Chen et al.: Chinchilla 70B target, 4B draft, 4 draft tokens",
+              "Chen等：目标模型Chinchilla 70B，草稿模型4B，每次4个草稿词元"),
              ("1.92×–2.46× speedup", "加速1.92–2.46倍"), "arXiv 2302.01318, Table 1", arxiv("2302.01318")),
 )
 
