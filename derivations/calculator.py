@@ -492,7 +492,8 @@ def _results_html(calc_id: str, formulas: tuple[Formula, ...], lang: str) -> str
             f'<td class="calc-value"><output id="{calc_id}-out-{formula.name}">'
             f'{_text("calc_no_result", lang)}</output></td>'
             f'<td class="calc-formula"><span class="arithmatex">\\({math}\\)</span></td></tr>')
-    head = "".join(f'<th scope="col">{_text(key, lang)}</th>' for key in ("calc_quantity", "calc_value", "calc_formula"))
+    head = "".join(f'<th scope="col">{_text(key, lang)}</th>'
+                   for key in ("calc_quantity", "calc_value", "calc_formula"))
     return (f'<div class="calc-results" id="{calc_id}-results"><table><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 

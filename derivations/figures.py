@@ -534,7 +534,8 @@ class MemoryBatch(render.Published):
         return figure_html(
             self._draw, key=self.key, lang=lang, height_in=4.2,
             title=message("fig_memory_title", lang).format(**names),
-            desc=message("fig_memory_desc", lang).format(capacity=_number(self.accelerator.hbm_bytes / gb), lines=lines),
+            desc=message("fig_memory_desc", lang).format(capacity=_number(self.accelerator.hbm_bytes / gb),
+                                                         lines=lines),
             caption=message("fig_memory_caption", lang).format(
                 **names, seq_len=self.seq_len, variants=variants if lang == "en" else variants.replace(", ", "、")),
         )

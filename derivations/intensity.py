@@ -29,7 +29,7 @@ def __getattr__(name: str):
 
 
 def _word(key: str, lang: str) -> str:
-    """A word of display math, `\\text{…}` in the page's language."""
+    r"""A word of display math, `\text{…}` in the page's language."""
     return rf"\text{{{message(key, lang)}}}"
 
 
@@ -285,7 +285,8 @@ class Regimes(render.Published):
             rows.append([
                 example.label[column],
                 f"${sizes}$",
-                f"${example.limit_of.replace('{op}', _word(example.word, lang))} = {render.decimal(example.intensity)}$",
+                f"${example.limit_of.replace('{op}', _word(example.word, lang))} = "
+                f"{render.decimal(example.intensity)}$",
                 term(limited, lang),
             ])
         return render.table(header, rows)

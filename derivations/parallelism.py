@@ -1,7 +1,7 @@
-"""Parallel training: ZeRO memory and traffic, pipeline bubbles, activation memory, time to train.
+r"""Parallel training: ZeRO memory and traffic, pipeline bubbles, activation memory, time to train.
 
 Letters follow the papers the lectures take them from: $N$ parameters (the ZeRO paper's
-$\\Psi$; the same symbol as the scaling lectures'), $K$ optimizer bytes per parameter and
+$\Psi$; the same symbol as the scaling lectures'), $K$ optimizer bytes per parameter and
 $N_d$ data-parallel devices (ZeRO); $p$ pipeline stages, $m$ micro-batches and $v$ model
 chunks per device (Megatron-LM, Narayanan et al. 2021); $s, b, h, a, t, l, V$ for sequence
 length, micro-batch, hidden size, heads, tensor-parallel size, layers and vocabulary
@@ -155,11 +155,11 @@ def zero_largest_model(memory_bytes, devices, stage, optimizer_bytes=12) -> sp.E
 
 @derived
 def zero_traffic(params, devices, stage) -> sp.Expr:
-    """Bytes each device sends per step on a ring, 2-byte values.
+    r"""Bytes each device sends per step on a ring, 2-byte values.
 
     Stages 0–2 reduce-scatter the gradients and all-gather the parameters (together an
-    all-reduce: the ZeRO paper's $2\\Psi$); stage 3 all-gathers the parameters twice, for the
-    forward and the backward pass ($3\\Psi$).
+    all-reduce: the ZeRO paper's $2\Psi$); stage 3 all-gathers the parameters twice, for the
+    forward and the backward pass ($3\Psi$).
 
     Examples:
         >>> zero_traffic(N, N_d, 0)
@@ -199,10 +199,10 @@ def _divides(name: str, value, what: str, whole) -> None:
 @derived
 def activation_bytes(seq_len, batch, hidden, heads, tensor_parallel=1, sequence_parallel=False,
                      recompute="none") -> sp.Expr:
-    """Bytes of activations one transformer layer keeps for its backward pass, per device.
+    r"""Bytes of activations one transformer layer keeps for its backward pass, per device.
 
     Korthikanti et al. 2022 (16-bit activations, 1-byte dropout masks):
-    $sbh(34 + 5as/h)$ with nothing split; tensor parallelism divides all but $10\\,sbh$ by $t$;
+    $sbh(34 + 5as/h)$ with nothing split; tensor parallelism divides all but $10\,sbh$ by $t$;
     sequence parallelism divides those too; selective recomputation drops the $5as^2b$ of
     the attention scores; full recomputation keeps only the layer's $2sbh$ input.
 
@@ -301,10 +301,10 @@ def network_roof(accelerator: Accelerator | str, link: Interconnect | str) -> Ac
 
 @derived
 def dp_tokens_to_be_compute_bound(accelerator, link, devices, stage=0) -> sp.Expr:
-    """Tokens per device per step above which data parallelism's compute hides its traffic.
+    r"""Tokens per device per step above which data parallelism's compute hides its traffic.
 
     Compute $6NB$ FLOPs at $F$ FLOP/s against `zero_traffic` bytes at $W$ bytes/s: the
-    intensity $6NB/\\text{traffic}$ must exceed the network ridge $F/W$. $N$ cancels.
+    intensity $6NB/\text{traffic}$ must exceed the network ridge $F/W$. $N$ cancels.
 
     Examples:
         >>> dp_tokens_to_be_compute_bound("H100_SXM", "IB_NDR", 1024, 0)
@@ -316,11 +316,11 @@ def dp_tokens_to_be_compute_bound(accelerator, link, devices, stage=0) -> sp.Exp
 
 @derived
 def tp_hidden_to_be_compute_bound(accelerator, link, tensor_parallel) -> sp.Expr:
-    """Hidden size above which a tensor-parallel layer's matmuls hide its all-reduces.
+    r"""Hidden size above which a tensor-parallel layer's matmuls hide its all-reduces.
 
     Per layer and device, forward: $24bsh^2/t$ FLOPs (attention projections $8h^2$ and MLP
     $16h^2$ per token) against two all-reduces of $2bsh$ bytes, so
-    $h > (t-1)/3 \\cdot F/W$.
+    $h > (t-1)/3 \cdot F/W$.
 
     Examples:
         >>> tp_hidden_to_be_compute_bound("H100_SXM", "NVLINK4", 8)
@@ -377,7 +377,8 @@ class LargestModelTable(render.Published):
         header = [message("par_zero_stage", lang), message("par_bytes_per_device", lang),
                   message("par_largest_model", lang)]
         rows = ([message(_STAGES[stage], lang), render.math(zero_memory(N, self.devices, stage, self.optimizer_bytes)),
-                 f"${render.decimal(zero_largest_model(self.memory_bytes, self.devices, stage, self.optimizer_bytes), 4)}$"]
+                 "$" + render.decimal(zero_largest_model(self.memory_bytes, self.devices, stage, self.optimizer_bytes),
+                                      4) + "$"]
                 for stage in range(4))
         return render.table(header, rows)
 
@@ -449,7 +450,8 @@ class BoundTable(render.Published):
                          f"${render.decimal(roof.ridge)}$",
                          f"${render.decimal(dp_tokens_to_be_compute_bound(self.accelerator, link, self.devices, 0))}$",
                          f"${render.decimal(dp_tokens_to_be_compute_bound(self.accelerator, link, self.devices, 3))}$",
-                         f"${render.decimal(tp_hidden_to_be_compute_bound(self.accelerator, link, self.tensor_parallel))}$"])
+                         "$" + render.decimal(tp_hidden_to_be_compute_bound(self.accelerator, link,
+                                                                            self.tensor_parallel)) + "$"])
         return render.table(header, rows)
 
 
@@ -698,7 +700,8 @@ class PipelineFigure(render.Published):
         return figure_html(self._draw, key=f"pipeline-{self.stages}-{self.microbatches}-{self.chunks}", lang=lang,
                      height_in=0.5 + 0.42 * self.stages + 0.5, title=message("par_fig_title", lang, **fields),
                      desc=message("par_fig_desc", lang),
-                     caption=message("par_fig_caption", lang, measured=str(self.measured), formula=str(formula), **fields))
+                     caption=message("par_fig_caption", lang, measured=str(self.measured), formula=str(formula),
+                                     **fields))
 
 
 @derived

@@ -75,11 +75,13 @@ class TwoTokenProof(render.Published):
         out = w("sp_out")
         return render.equations([
             (rf"P({out} = A)",
-             rf"\underbrace{{{p}}}_{{{w('sp_draft', token='A')}}} \cdot \underbrace{{\tfrac{{{q}}}{{{p}}}}}_{{{w('sp_accept')}}}"
+             rf"\underbrace{{{p}}}_{{{w('sp_draft', token='A')}}} \cdot "
+             rf"\underbrace{{\tfrac{{{q}}}{{{p}}}}}_{{{w('sp_accept')}}}"
              rf" = {render.latex(self.output_a)}"),
             (rf"P({out} = B)",
              rf"\underbrace{{(1 - {p})}}_{{{w('sp_draft_accepted', token='B')}}}"
-             rf" + \underbrace{{{p} \left(1 - \tfrac{{{q}}}{{{p}}}\right)}}_{{{w('sp_reject_resample', rejected='A', token='B')}}}"
+             rf" + \underbrace{{{p} \left(1 - \tfrac{{{q}}}{{{p}}}\right)}}"
+             rf"_{{{w('sp_reject_resample', rejected='A', token='B')}}}"
              rf" = {render.latex(self.output_b)}"),
         ])
 
@@ -278,8 +280,10 @@ class SamplerCheck(render.Published):
     def to_markdown(self, lang: str) -> str:
         header = [term("token", lang), "$p$", "$q$", message("observed", lang), "±"]
         rows = ([f"${i}$", f"${d:.4f}$", f"${t:.4f}$", f"${o:.4f}$", f"${e:.4f}$"]
-                for i, (d, t, o, e) in enumerate(zip(self.draft, self.target, self.observed, self.tolerance, strict=True)))
-        return f"\n{message('draws', lang)}{message('colon', lang)}${render.integer(self.draws)}$\n" + render.table(header, rows)
+                for i, (d, t, o, e) in enumerate(zip(self.draft, self.target, self.observed, self.tolerance,
+                                                     strict=True)))
+        return (f"\n{message('draws', lang)}{message('colon', lang)}${render.integer(self.draws)}$\n"
+                + render.table(header, rows))
 
 
 @derived

@@ -250,7 +250,8 @@ def format_claims() -> Claims:
         Claim(("bf16 has fp32's range", "bf16与fp32动态范围相同"), formats.BF16.min_normal, "==",
               formats.FP32.min_normal, r"x_{\min}^{\mathrm{bf16}}"),
         Claim(("bf16's largest value is within 1 % of fp32's", "bf16的最大值与fp32的相差不到1%"),
-              formats.FP32.max / formats.BF16.max, "<", sp.Rational(101, 100), r"x_{\max}^{32}/x_{\max}^{\mathrm{bf16}}"),
+              formats.FP32.max / formats.BF16.max, "<", sp.Rational(101, 100),
+              r"x_{\max}^{32}/x_{\max}^{\mathrm{bf16}}"),
         Claim(("fp16 halves fp32's memory", "fp16占用的内存是fp32的一半"), formats.FP16.bytes, "==",
               formats.FP32.bytes / 2, r"b_{16}"),
     ))
@@ -387,7 +388,8 @@ class ShareShift(render.Published):
                 continue
             shares = (100 * a.component(c.key).forward_flops / a.forward_flops for a in (self.short, self.long))
             body.append([message(f"tr_acc_{c.key}", lang), *(f"${render.decimal(s, 3)}\\,\\%$" for s in shares)])
-        body.append([message("l02_ratio", lang), *(f"${render.decimal(a.ratio_to_6nd, 4)}$" for a in (self.short, self.long))])
+        body.append([message("l02_ratio", lang),
+                     *(f"${render.decimal(a.ratio_to_6nd, 4)}$" for a in (self.short, self.long))])
         return render.table(header, body)
 
 
@@ -435,10 +437,10 @@ def answer(key: str) -> Answer:
     Examples:
         >>> "65504" in answer("fmt-overflow").to_markdown("en").replace("{,}", "")
         True
-        >>> answer("nope")
+        >>> answer("nope")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: key must be one of fmt-overflow, fmt-accumulate, fmt-flush, fmt-fp8, fmt-weights, flops-matmul, flops-two-layer, flops-llama, flops-hfu, flops-matvec, mem-one-chip, mem-70b, mem-activations, mem-accumulation; got 'nope'
+        ValueError: key must be one of fmt-overflow, fmt-accumulate, ..., mem-accumulation; got 'nope'
     """
     if key not in ANSWERS:
         raise ValueError(f"key must be one of {', '.join(ANSWERS)}; got {key!r}")
@@ -453,7 +455,8 @@ def _fmt_overflow():
              f"already past the largest finite value. 65520 is exactly halfway; ties go to the even mantissa, "
              f"the upper one, so it overflows: 65519 rounds to {_m(below)}, 65520 to {_m(at)}.",
              f"fp16在最大值附近的间距是{_m(f.spacing(f.max))}，所以65520两侧可表示的值是{_m(f.max)}和再往上一格的"
-             f"{_m(f.max + f.spacing(f.max))}，后者已超出最大有限值。65520恰在正中间，按偶数优先取尾数为偶数的值，也就是上面那个，"
+             f"{_m(f.max + f.spacing(f.max))}，后者已超出最大有限值。"
+             "65520恰在正中间，按偶数优先取尾数为偶数的值，也就是上面那个，"
              f"于是上溢：65519舍入为{_m(below)}，65520舍入为{_m(at)}。"),)
 
 
@@ -476,7 +479,8 @@ def _fmt_flush():
              f"$10^{{-8}}$ is below that threshold, so it becomes {_m(f.round(sp.Rational(1, 10**8)))}; "
              f"in bf16 the smallest normal value is {_m(formats.BF16.min_normal)}, far below $10^{{-8}}$.",
              f"fp16最小的次正规数是{_m(f.min_subnormal)}（即$2^{{-24}}$）；不超过它一半（{_m(half)}）的数都舍入为0"
-             f"（恰好等于一半时按偶数优先舍入，得0）。$10^{{-8}}$低于这个阈值，于是变成{_m(f.round(sp.Rational(1, 10**8)))}；"
+             f"（恰好等于一半时按偶数优先舍入，得0）。"
+             f"$10^{{-8}}$低于这个阈值，于是变成{_m(f.round(sp.Rational(1, 10**8)))}；"
              f"而bf16的最小正规数是{_m(formats.BF16.min_normal)}，远小于$10^{{-8}}$。"),)
 
 
@@ -487,7 +491,8 @@ def _fmt_fp8():
              f"precision: the usual split is E4M3 for weights and activations (precision) and E5M2 for "
              f"gradients (range).",
              f"E4M3的机器精度是{_m(a.eps)}，最大值{_m(a.max)}；E5M2的机器精度是{_m(b.eps)}，最大值{_m(b.max)}。"
-             f"多一位指数，范围扩大到{_m(b.max / a.max)}倍，代价是精度减半。常见的分工是：权重和激活值用E4M3（要精度），"
+             f"多一位指数，范围扩大到{_m(b.max / a.max)}倍，代价是精度减半。"
+             "常见的分工是：权重和激活值用E4M3（要精度），"
              f"梯度用E5M2（要范围）。"),)
 
 
@@ -520,7 +525,8 @@ def _flops_two_layer():
              f"{_m(sp.Rational(backward, forward))} times the forward. Per parameter per example: "
              f"{_m(sp.Rational(forward + backward, B * 2 * D * D))}. (The first layer's input gradient is not "
              f"needed, so a careful implementation skips {_m(training.matmul_flops(B, D, D))} of them.)",
-             f"前向：两次$B \\times D$乘$D \\times D$，共{_m(forward)} FLOPs。反向：每层一次乘法求权重梯度、一次求输入梯度，"
+             f"前向：两次$B \\times D$乘$D \\times D$，共{_m(forward)} FLOPs。"
+             "反向：每层一次乘法求权重梯度、一次求输入梯度，"
              f"共{_m(backward)} FLOPs，是前向的{_m(sp.Rational(backward, forward))}倍。折合每参数每样本"
              f"{_m(sp.Rational(forward + backward, B * 2 * D * D))} FLOPs。（第一层对输入的梯度用不上，"
              f"实现得仔细一些，可以省下其中的{_m(training.matmul_flops(B, D, D))}。）"),)
@@ -569,7 +575,8 @@ def _mem_70b():
     return ((f"{_m(n)} × {training.MIXED_MASTER.bytes_per_param} bytes = {_m(total / 10**9)} GB, so at least "
              f"{_m(chips)} H100s of 80 GB just for weights, gradients and optimizer state, and only if they are "
              f"sharded across the chips (ZeRO, lecture 7).",
-             f"{_m(n)} × {training.MIXED_MASTER.bytes_per_param}字节 = {_m(total / 10**9)} GB，所以仅权重、梯度和优化器状态"
+             f"{_m(n)} × {training.MIXED_MASTER.bytes_per_param}字节 = {_m(total / 10**9)} GB，"
+             "所以仅权重、梯度和优化器状态"
              f"就至少需要{_m(chips)}张80 GB的H100，而且前提是把这些状态切分到各张芯片上（ZeRO，第7讲）。"),)
 
 
@@ -578,7 +585,8 @@ def _mem_activations():
     return ((f"GPT-2 XL, one sequence, bf16: {_m(short, 3)} GB at $T = {CONTEXTS[0]}$ and {_m(long, 3)} GB at "
              f"$T = {CONTEXTS[1]}$, {_m(long / short, 3)} times more for 16 times the tokens: the attention "
              f"scores and their softmax grow with $T^2$.",
-             f"GPT-2 XL，单条序列，bf16：$T = {CONTEXTS[0]}$时{_m(short, 3)} GB，$T = {CONTEXTS[1]}$时{_m(long, 3)} GB。"
+             f"GPT-2 XL，单条序列，bf16：$T = {CONTEXTS[0]}$时{_m(short, 3)} GB，"
+             f"$T = {CONTEXTS[1]}$时{_m(long, 3)} GB。"
              f"词元数增加到16倍，激活值却增加到{_m(long / short, 3)}倍：注意力分数及其softmax随$T^2$增长。"),)
 
 

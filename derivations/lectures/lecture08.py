@@ -106,7 +106,8 @@ class MeasuredTable(render.Published):
             rows.append([render.math(rank), f"${times[rank]}$", f"${printed[rank]}$",
                          f"${render.decimal(lecture / GIB, 4)}$",
                          f"${render.decimal(collectives.algorithm_bandwidth(full, seconds) / 10**9, 4)}$",
-                         f"${render.decimal(collectives.bus_bandwidth(self.op, full, WORLD_SIZE, seconds) / 10**9, 4)}$"])
+                         f"${render.decimal(collectives.bus_bandwidth(self.op, full, WORLD_SIZE, seconds) / 10**9, 4)}"
+                         "$"])
         return render.table(header, rows)
 
 
@@ -152,7 +153,8 @@ def errata() -> Claims:
     return Claims((
         Claim(("lecture's all-reduce bandwidth is nccl-tests' bus bandwidth",
                "课上的全规约带宽就是nccl-tests的总线带宽"),
-              sp.cancel(lecture_all_reduce_bandwidth(M, n, t_) / collectives.bus_bandwidth("all_reduce", M, n, t_)), "==", 1,
+              sp.cancel(lecture_all_reduce_bandwidth(M, n, t_) / collectives.bus_bandwidth("all_reduce", M, n, t_)),
+              "==", 1,
               r"\hat{W} / W_{\mathrm{bus}}"),
         Claim(("2025 reduce-scatter formula (output bytes) reads busbw / n",
                "2025年的规约分散公式按输出字节数计，读数只有总线带宽的1/n"),
@@ -182,9 +184,11 @@ def hbm_vs_nvlink() -> parallelism.Equations:
     """How much faster HBM is than NVLink, as lectured (mixing a bidirectional figure) and per direction."""
     return parallelism.Equations((
         (("HBM over NVLink, as lectured", "HBM与NVLink之比，按课上的数字"),
-         rf"\frac{{3.9 \times 10^{{12}}}}{{9 \times 10^{{11}}}} \approx {render.decimal(sp.Rational(HBM_AS_LECTURED, NVLINK_AS_LECTURED), 3)}"),
+         rf"\frac{{3.9 \times 10^{{12}}}}{{9 \times 10^{{11}}}} \approx "
+         rf"{render.decimal(sp.Rational(HBM_AS_LECTURED, NVLINK_AS_LECTURED), 3)}"),
         (("HBM over NVLink, H100 SXM, per direction", "HBM与NVLink之比，H100 SXM，单向"),
-         rf"\frac{{3.35 \times 10^{{12}}}}{{4.5 \times 10^{{11}}}} \approx {render.decimal(H100_SXM.hbm_bytes_per_s / NVLINK4.bytes_per_s, 3)}"),
+         rf"\frac{{3.35 \times 10^{{12}}}}{{4.5 \times 10^{{11}}}} \approx "
+         rf"{render.decimal(H100_SXM.hbm_bytes_per_s / NVLINK4.bytes_per_s, 3)}"),
     ))
 
 
@@ -203,12 +207,14 @@ def zero_claims() -> Claims:
         derived_gb = parallelism.zero_memory(**ZERO_FIGURE_1, stage=stage) / 10**9
         items.append(Claim((f"ZeRO figure 1, stage {stage}: printed {printed} GB (to 0.05)",
                             f"ZeRO论文图1，阶段{stage}：图中为{printed} GB（误差不超过0.05）"),
-                           abs(derived_gb - sp.Rational(printed)), "<", sp.Rational(5, 100), rf"\lvert M_{stage} - {printed}\rvert"))
+                           abs(derived_gb - sp.Rational(printed)), "<", sp.Rational(5, 100),
+                           rf"\lvert M_{stage} - {printed}\rvert"))
     for stage, printed in enumerate(LECTURE7_A100_PRINTED_B):
         derived_b = parallelism.zero_largest_model(**LECTURE7_A100, stage=stage) / 10**9
         items.append(Claim((f"lecture 7, 8 × A100 80 GB, stage {stage}: printed {printed}B (to 0.01)",
                             f"第7讲，8张80 GB的A100，阶段{stage}：课上为{printed}B（误差不超过0.01）"),
-                           abs(derived_b - sp.Rational(printed)), "<", sp.Rational(1, 100), rf"\lvert N_{stage} - {printed}\rvert"))
+                           abs(derived_b - sp.Rational(printed)), "<", sp.Rational(1, 100),
+                           rf"\lvert N_{stage} - {printed}\rvert"))
     return Claims(tuple(items))
 
 
@@ -577,8 +583,10 @@ def megatron_claims() -> Claims:
               LLAMA3_405B.gpus, "==", 16384, r"t p d"),
     ]
     implied = sp.Rational(6 * DEEPSEEK_V3["active_params"] * DEEPSEEK_V3["tokens"], DEEPSEEK_V3["gpu_hours"] * 3600)
-    items.append(Claim(("DeepSeek-V3: 6 · 37B · 14.8T over 2.664M GPU-hours, in FLOP/s per GPU (below H800's dense bf16 peak)",
-                        "DeepSeek-V3：6 · 37B · 14.8T除以266.4万GPU小时，折合每张GPU的FLOP/s（低于H800的bf16稠密峰值）"),
+    items.append(Claim(("DeepSeek-V3: 6 · 37B · 14.8T over 2.664M GPU-hours, in FLOP/s per GPU "
+                        "(below H800's dense bf16 peak)",
+                        "DeepSeek-V3：6 · 37B · 14.8T除以266.4万GPU小时，折合每张GPU的FLOP/s"
+                        "（低于H800的bf16稠密峰值）"),
                        implied, "<", H100_SXM.flops_per_s, r"X_{\text{implied}}"))
     return Claims(tuple(items))
 

@@ -1,9 +1,9 @@
-"""Lecture 10 (inference) as lectured: its sizes, its presets, its claims, its sources and
+r"""Lecture 10 (inference) as lectured: its sizes, its presets, its claims, its sources and
 the evidence it cites.
 
 Topic modules (`intensity`, `stats`, `kv_cache`, `speculative`) hold formulas for any model
 and accelerator; this module says which ones the lecture evaluates (Llama 2 13B on an H100 SXM,
-$S = 1024$, $B \\in \\{1, 64, 256\\}$), checks what the lecture asserts about them, and keeps the
+$S = 1024$, $B \in \{1, 64, 256\}$), checks what the lecture asserts about them, and keeps the
 figures the lecture quotes from papers, typed once with the paper and the table they come from.
 """
 
@@ -57,7 +57,8 @@ def arxiv(identifier: str) -> str:
 i18n.register("lecture10", messages={
     'l10_sources': ('Sources: [the lecture\'s code (`lecture_10.py`)]({code}) · [course page]({course}) · '
                     '[scaling book, inference chapter]({book}).',
-                    '出处：[课程代码（`lecture_10.py`）]({code}) · [课程主页]({course}) · [Scaling Book的推理一章]({book})。'),
+                    '出处：[课程代码（`lecture_10.py`）]({code}) · [课程主页]({course}) · '
+                    '[Scaling Book的推理一章]({book})。'),
     'l10_evidence_what': ('What the lecture shows', '课上展示的内容'),
     'l10_evidence_figure': ('Reported figure', '论文报告的数字'),
     'l10_question': ('Question', '问题'),
@@ -276,7 +277,8 @@ EVIDENCE: tuple[Evidence, ...] = (
               "相对fp16内存降为四分之一、提速3.2倍（4比特权重，课上引用的数字）"),
              "arXiv 2306.00978", arxiv("2306.00978")),
     Evidence(("Pruning", "剪枝"), ("Minitron: rank layers, heads and hidden dimensions on 1024 calibration samples, "
-                                   "remove, then distil", "Minitron：用1024个校准样本给层、头和隐藏维度排序，剪掉不重要的，再蒸馏"),
+                                   "remove, then distil",
+                                   "Minitron：用1024个校准样本给层、头和隐藏维度排序，剪掉不重要的，再蒸馏"),
              ("a pruned model makes every step cheaper; distillation recovers the quality",
               "剪枝让每一步都更省；蒸馏恢复质量"),
              "arXiv 2407.14679", arxiv("2407.14679")),
@@ -356,7 +358,8 @@ def stats_questions() -> Questions:
         Question(
             ("Llama 2 13B decodes on one H100 SXM with $B = 64$ sequences of $S = 1024$ tokens, in bf16. "
              "How long is one step, and which roof sets it?",
-             "一块H100 SXM上，Llama 2 13B以bf16解码，$B = 64$条序列，每条$S = 1024$个词元。一步要多久？由哪道屋顶决定？"),
+             "一块H100 SXM上，Llama 2 13B以bf16解码，$B = 64$条序列，每条$S = 1024$个词元。"
+             "一步要多久？由哪道屋顶决定？"),
             ("Memory: ${mem}$ GB read in ${mem_ms}$ ms. Compute: ${flops}$ FLOPs in ${comp_ms}$ ms. "
              "The step takes ${step_ms}$ ms and is **{bound}**; the lecture's model holds here.",
              "内存：读${mem}$ GB，用时${mem_ms}$毫秒。计算：${flops}$次浮点运算，用时${comp_ms}$毫秒。"
@@ -390,8 +393,10 @@ def stats_questions() -> Questions:
              "Llama 2 70B（bf16）分布在两块H100 SXM上，$S = 4096$。最大批是多少？吞吐量多少？"),
             ("$B = {batch}$; a step takes ${step_ms}$ ms ({bound}), ${tps}$ tokens/s. The model ignores "
              "the communication between the two chips.",
-             "$B = {batch}$；一步${step_ms}$毫秒（{bound_zh}），吞吐量${tps}$词元/秒。这个模型没有计入两块芯片之间的通信。"),
-            (("batch", render.integer(big_batch)), ("step_ms", _ms(big.step_s)), ("bound", i18n.term(f"{big.bound}_limited", "en")),
+             "$B = {batch}$；一步${step_ms}$毫秒（{bound_zh}），吞吐量${tps}$词元/秒。"
+             "这个模型没有计入两块芯片之间的通信。"),
+            (("batch", render.integer(big_batch)), ("step_ms", _ms(big.step_s)),
+             ("bound", i18n.term(f"{big.bound}_limited", "en")),
              ("bound_zh", i18n.term(f"{big.bound}_limited", "zh")), ("tps", render.decimal(big.step_throughput, 4)))),
         Question(
             ("Does Llama 3 8B fit on one TPU v5e (16 GB) in bf16? With int8 weights and a bf16 cache at "
