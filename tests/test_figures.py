@@ -105,7 +105,8 @@ def test_nothing_external_and_no_font_embedded(drawn, name, lang):
     namespaces = re.sub(r'xmlns(:xlink)?="http://www\.w3\.org/[\w/.]+"', "", html)
     assert "http" not in namespaces and "//" not in namespaces
     assert "@font-face" not in html and "<style" not in html and "<image" not in html
-    assert re.findall(r"url\(([^)]*)\)", html) and all(ref.startswith("#") for ref in re.findall(r"url\(([^)]*)\)", html))
+    assert re.findall(r"url\(([^)]*)\)", html) and all(ref.startswith("#")
+                                                      for ref in re.findall(r"url\(([^)]*)\)", html))
     assert set(re.findall(r"font-family: ([^;\"]+)", html)) == {"sans-serif"}
     assert not html.startswith("<?xml") and "<!DOCTYPE" not in html
 

@@ -280,7 +280,8 @@ def test_cache_flops_orders():
     T = kv_cache.generated
     assert sp.degree(sp.expand(result.total_without), T) == 3
     assert sp.degree(sp.expand(result.total_with), T) == 2
-    assert sp.degree(result.per_step_without, kv_cache.step) == 2 and sp.degree(result.per_step_with, kv_cache.step) == 1
+    assert (sp.degree(result.per_step_without, kv_cache.step) == 2
+            and sp.degree(result.per_step_with, kv_cache.step) == 1)
 
 
 # ---------------------------------------------------------------- PagedAttention's waste, simulated

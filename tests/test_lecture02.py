@@ -11,7 +11,8 @@ from derivations.lectures import lecture02
 
 def test_question_one_as_lectured():
     # lecture_02.py (both editions): total_flops = 6 * 70e9 * 15e12; flops_per_day = h100 * mfu * 1024 * 86400
-    days = sp.Rational(6 * 70 * 10**9 * 15 * 10**12) / (sp.Rational(1979 * 10**12, 2) * sp.Rational(1, 2) * 1024 * 86400)
+    days = (sp.Rational(6 * 70 * 10**9 * 15 * 10**12)
+            / (sp.Rational(1979 * 10**12, 2) * sp.Rational(1, 2) * 1024 * 86400))
     assert lecture02.napkin_time().days_lectured == days
     assert lecture02.napkin_time().days_catalog == days * sp.Rational(19790, 19780)
 

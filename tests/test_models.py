@@ -168,7 +168,8 @@ def test_values_use_the_shared_symbols():
 
 def test_deepseek_v2_mla_shape():
     # DeepSeek-V2 (arXiv 2405.04434): 60 layers, 128 heads of 128, latent 512 + 64 RoPE dims.
-    assert (DEEPSEEK_V2.L, DEEPSEEK_V2.N, DEEPSEEK_V2.H, DEEPSEEK_V2.latent, DEEPSEEK_V2.rope) == (60, 128, 128, 512, 64)
+    assert ((DEEPSEEK_V2.L, DEEPSEEK_V2.N, DEEPSEEK_V2.H, DEEPSEEK_V2.latent, DEEPSEEK_V2.rope)
+            == (60, 128, 128, 512, 64))
     assert DEEPSEEK_V2.N * DEEPSEEK_V2.H == 16384  # the lecture's "N·H = 16384"
 
 

@@ -58,7 +58,8 @@ const out = {};
 const root = {
   querySelector(sel) {
     let m = sel.match(/name="([^"]+)"/);
-    if (m) return {tagName: ["stage", "recompute", "sp"].includes(m[1]) ? "SELECT" : "INPUT", value: String(values[m[1]])};
+    if (m) return {tagName: ["stage", "recompute", "sp"].includes(m[1]) ? "SELECT" : "INPUT",
+                   value: String(values[m[1]])};
     m = sel.match(/data-out="([^"]+)"/);
     return {set textContent(v) { out[m[1]] = v; }};
   },

@@ -136,7 +136,8 @@ def test_int8_halves_and_int4_quarters_the_weights():
     assert int4 == 6_507_724_800 == bf16 / 4  # half a byte per value
 
 
-@pytest.mark.parametrize("value, size", [("int8", 1), ("int4", sp.Rational(1, 2)), (1, 1), (sp.Rational(1, 2), sp.Rational(1, 2))])
+@pytest.mark.parametrize("value, size", [("int8", 1), ("int4", sp.Rational(1, 2)), (1, 1),
+                                         (sp.Rational(1, 2), sp.Rational(1, 2))])
 def test_kv_dtype(value, size):
     result = stats.decode(LLAMA2_13B, H100_SXM, batch=64, seq_len=SEQ, kv_bytes=value)
     assert result.kv_bytes_per_seq == size * 2 * 1024 * 40 * 128 * 40
