@@ -54,7 +54,7 @@ def forward(matrices, norms, tokens, L, N, K, H):
     t = len(tokens)
     mask = np.triu(np.full((t, t), -np.inf), 1)
     for layer in range(L):
-        m = lambda name: matrices[f"{layer}.{name}"]  # noqa: E731
+        m = lambda name, layer=layer: matrices[f"{layer}.{name}"]  # noqa: E731
         h = rms(x, norms[f"{layer}.attn_norm"])
         q = (h @ m("wq")).reshape(t, N, H)
         k = np.repeat((h @ m("wk")).reshape(t, K, H), N // K, axis=1)  # each KV head serves N/K queries

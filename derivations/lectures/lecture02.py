@@ -353,7 +353,7 @@ class TransformerTable(render.Published):
         for model, a, activations in self.rows:
             total = a.forward_flops
 
-            def share(*keys):
+            def share(*keys, a=a, total=total):
                 return f"${render.decimal(100 * sum(a.component(k).forward_flops for k in keys) / total, 3)}\\,\\%$"
 
             body.append([model.name, f"${render.decimal(a.params, 4)}$", f"${render.decimal(total, 4)}$",

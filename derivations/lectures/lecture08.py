@@ -131,7 +131,8 @@ def stdout_claims() -> Claims:
             (("all-reduce", "全规约"), ALL_REDUCE_MS, ALL_REDUCE_PRINTED, lecture_all_reduce_bandwidth),
             (("reduce-scatter", "规约分散"), REDUCE_SCATTER_MS, REDUCE_SCATTER_PRINTED,
              lecture_reduce_scatter_bandwidth)):
-        consistent = sum(_rounding_holds(printed[rank], lambda s_: formula(size, WORLD_SIZE, s_), times[rank])
+        consistent = sum(_rounding_holds(printed[rank], lambda s_, formula=formula: formula(size, WORLD_SIZE, s_),
+                                         times[rank])
                          for rank in times)
         items.append(Claim((f"{op}: ranks whose printed GB/s follows from their printed ms",
                             f"{op_zh}：打印的带宽可由打印的用时算出的进程数"),
