@@ -198,6 +198,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Group:
+    """A fieldset of the form: its legend, an optional preset select, its fields and any dtype selects."""
+
     legend: str  # glossary key
     choice: Choice | None
     fields: tuple[Field, ...]
@@ -285,6 +287,7 @@ def engineering(value: int) -> str:
 
 
 def model_group(prefix: str = "") -> Group:
+    """The model-shape fieldset: a preset per catalog model, Llama 2 13B's shape by default."""
     labels = {"L": "calc_layers", "D": "calc_model_dim", "F": "calc_mlp_dim", "N": "calc_query_heads",
               "K": "calc_kv_heads", "H": "calc_head_dim", "V": "calc_vocab"}
     symbols = {"L": L, "D": D, "F": F, "N": N, "K": K, "H": H, "V": V}
@@ -297,6 +300,7 @@ def model_group(prefix: str = "") -> Group:
 
 
 def accelerator_group(prefix: str = "", with_capacity: bool = True) -> Group:
+    """The accelerator fieldset: FLOP/s, HBM bandwidth, optionally capacity and chips; H100 SXM by default."""
     columns = [("flops", "calc_flops", peak_flops, "flops_per_s", MAX_FLOPS, "flops"),
                ("bw", "calc_bandwidth", chip_bandwidth, "hbm_bytes_per_s", MAX_SIZE, "bytes_per_s")]
     if with_capacity:

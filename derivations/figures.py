@@ -422,6 +422,8 @@ def _curve(model: Model, accelerator: Accelerator, seq_len: int, last: int) -> C
 
 @dataclass(frozen=True, eq=False)
 class LatencyThroughput(render.Published):
+    """The latency-against-throughput figure: one decode curve per model variant on one accelerator."""
+
     accelerator: Accelerator
     seq_len: int
     curves: tuple[Curve, ...]
@@ -513,6 +515,8 @@ def latency_throughput(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=lecture10
 
 @dataclass(frozen=True, eq=False)
 class MemoryBatch(render.Published):
+    """The memory-against-batch figure: weights plus KV cache per model variant, against the accelerator's HBM."""
+
     accelerator: Accelerator
     seq_len: int
     curves: tuple[Curve, ...]

@@ -377,6 +377,8 @@ def limit_formulas(kind: str = "ieee") -> str:
 
 @dataclass(frozen=True)
 class Formulas(render.Published):
+    """The formats' limits as formulas, for IEEE-style formats or `fn` ones (see `formulas`)."""
+
     kind: str
 
     def to_markdown(self, lang: str) -> str:

@@ -65,6 +65,8 @@ def _ratio(flops: sp.Expr, bytes_moved: sp.Expr) -> sp.Expr:
 
 @dataclass(frozen=True)
 class MatmulIntensity(render.Published):
+    """A matmul's FLOPs, bytes moved, arithmetic intensity and its large-size limit."""
+
     flops: sp.Expr
     bytes: sp.Expr
     intensity: sp.Expr
@@ -81,6 +83,8 @@ class MatmulIntensity(render.Published):
 
 @dataclass(frozen=True)
 class MLPIntensity(render.Published):
+    """An MLP's FLOPs, bytes moved, arithmetic intensity, its large-size limit and that limit at T = 1."""
+
     flops: sp.Expr
     bytes: sp.Expr
     intensity: sp.Expr
@@ -99,6 +103,8 @@ class MLPIntensity(render.Published):
 
 @dataclass(frozen=True)
 class AttentionIntensity(render.Published):
+    """Attention's FLOPs, bytes moved and arithmetic intensity, in general, at prefill and at generation."""
+
     group_size: sp.Expr
     flops: sp.Expr
     bytes: sp.Expr
@@ -272,6 +278,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Regimes(render.Published):
+    """Typical operations' intensities at concrete sizes, each against the accelerator's ridge point."""
+
     ridge: sp.Expr
     examples: tuple[Example, ...]
 

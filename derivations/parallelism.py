@@ -369,6 +369,8 @@ def zero_table(params=7_500_000_000, devices=64, optimizer_bytes=12) -> ZeroTabl
 
 @dataclass(frozen=True)
 class LargestModelTable(render.Published):
+    """Bytes per device and the largest model that fits, for each ZeRO stage."""
+
     memory_bytes: int
     devices: int
     optimizer_bytes: int
@@ -408,6 +410,7 @@ class Equations(render.Published):
 
 @derived
 def zero_formulas() -> Equations:
+    """Model-state bytes per device for ZeRO stages 0–3, as formulas."""
     return Equations((
         (r"M_{\text{ZeRO-0}}", zero_memory(N, N_d, 0, K_opt)),
         (r"M_{\text{ZeRO-1}}", zero_memory(N, N_d, 1, K_opt)),
@@ -458,11 +461,14 @@ class BoundTable(render.Published):
 @derived
 def bound_table(accelerator="H100_SXM", links=("NVLINK4", "IB_NDR", "IB_HDR"), devices=1024,
                 tensor_parallel=8) -> BoundTable:
+    """For each link: the per-device tokens (DP) and hidden size (TP) above which compute hides communication."""
     return BoundTable(accelerator, tuple(links), devices, tensor_parallel)
 
 
 @dataclass(frozen=True)
 class BubbleTable(render.Published):
+    """The pipeline bubble fraction for each micro-batch and chunk count at a fixed stage count."""
+
     stages: int
     microbatches: tuple[int, ...]
     chunks: tuple[int, ...]
@@ -478,6 +484,7 @@ class BubbleTable(render.Published):
 
 @derived
 def bubble_table(stages=8, microbatches=(8, 32, 128), chunks=(1, 4)) -> BubbleTable:
+    """The pipeline bubble fraction for each micro-batch count and chunk count at `stages` stages."""
     return BubbleTable(stages, tuple(microbatches), tuple(chunks))
 
 
@@ -523,6 +530,8 @@ SAVED_TENSORS = (
 
 @dataclass(frozen=True)
 class SavedTensorTable(render.Published):
+    """The tensors a transformer layer saves for the backward pass, their sizes and whether TP splits them."""
+
     def to_markdown(self, lang: str) -> str:
         header = [message("par_block", lang), message("par_tensor", lang), message("par_elements", lang),
                   message("par_split_tp", lang)]
@@ -535,6 +544,7 @@ class SavedTensorTable(render.Published):
 
 
 def saved_tensor_table() -> SavedTensorTable:
+    """The table of tensors a layer saves for the backward pass (`SAVED_TENSORS`)."""
     return SavedTensorTable()
 
 
@@ -566,6 +576,7 @@ class AttentionShare(render.Published):
 
 @derived
 def attention_share(name="GPT-3 175B", seq_len=2048, hidden=12288, heads=96) -> AttentionShare:
+    """The attention scores' share of a layer's activations for one model shape."""
     return AttentionShare(name, positive_int("seq_len", seq_len), positive_int("hidden", hidden),
                           positive_int("heads", heads))
 
@@ -655,6 +666,8 @@ def pipeline_schedule(stages: int, microbatches: int, chunks: int = 1, forward: 
 
 @dataclass(frozen=True)
 class PipelineFigure(render.Published):
+    """A pipeline schedule drawn as a grid, with its measured and derived bubble."""
+
     stages: int
     microbatches: int
     chunks: int
@@ -731,6 +744,8 @@ i18n.register("parallelism", messages={
 
 @dataclass(frozen=True)
 class DpRoofline(render.Published):
+    """The network roofline figure: compute share against tokens per device, one line per link."""
+
     accelerator: str
     links: tuple[str, ...]
     devices: int

@@ -185,6 +185,8 @@ def _check_every_sign_pattern(size: int) -> int:
 
 @dataclass(frozen=True)
 class ExpectedTokens(render.Published):
+    """Expected tokens per target call, summed and closed-form, the speedup and its limit as α → 1."""
+
     by_distribution: sp.Expr  # the sum over how many drafts are accepted
     closed_form: sp.Expr
     speedup: sp.Expr  # expected tokens per unit of target-model time
@@ -239,6 +241,8 @@ def speedup_table(alphas=("0.6", "0.7", "0.8", "0.9"), gammas=(1, 2, 3, 4, 5, 6,
 
 @dataclass(frozen=True)
 class SpeedupTable(render.Published):
+    """Expected speedups for several acceptance rates α and draft lengths γ at one cost ratio."""
+
     gammas: tuple[int, ...]
     ratio: sp.Rational
     rows: tuple[tuple[sp.Rational, tuple[sp.Expr, ...]], ...]
@@ -271,6 +275,8 @@ def speculative_sample(p: np.ndarray, q: np.ndarray,
 
 @dataclass(frozen=True)
 class SamplerCheck(render.Published):
+    """Draft and target distributions, the sampler's observed frequencies and their tolerances."""
+
     draws: int
     draft: tuple[float, ...]
     target: tuple[float, ...]

@@ -333,6 +333,8 @@ def balance_batch(model, accelerator, seq_len, chips=1, param_bytes=2, kv_bytes=
 
 @dataclass(frozen=True)
 class ThroughputCeiling(render.Published):
+    """The memory-only throughput ceiling as the batch grows: its formula and value in tokens/s."""
+
     symbolic: sp.Expr
     value: sp.Rational  # tokens/s
 
@@ -390,6 +392,8 @@ def _header(lang: str, *first: str) -> list[str]:
 
 @dataclass(frozen=True)
 class StatsTable(render.Published):
+    """Decode-step statistics, one row per configuration."""
+
     header_keys: tuple[str, ...]
     rows: tuple[tuple[tuple[str, ...], DecodeStats], ...]
 
@@ -415,6 +419,8 @@ def kv_heads_table(model, accelerator, seq_len, kv_heads, batches) -> StatsTable
 
 @dataclass(frozen=True)
 class ParamCounts(render.Published):
+    """Each model's parameter count from the formula, with norms, and as published."""
+
     rows: tuple[tuple[Model, sp.Integer, sp.Integer], ...]  # model, formula, formula + norms
 
     def to_markdown(self, lang: str) -> str:
@@ -443,6 +449,8 @@ def param_counts(models=MODELS) -> ParamCounts:
 
 @dataclass(frozen=True)
 class ParamChange(render.Published):
+    """Parameter counts before and after changing the KV head count."""
+
     before: sp.Integer
     after: sp.Integer
     kv_heads: tuple[int, int]
@@ -472,6 +480,8 @@ def gqa_param_change(model, kv_heads) -> ParamChange:
 
 @dataclass(frozen=True)
 class QuantizationTable(render.Published):
+    """One decoding step and the largest batch for each pair of weight and KV dtypes."""
+
     rows: tuple[tuple[str, str, DecodeStats, int], ...]  # weight dtype, KV dtype, stats, max batch
 
     def to_markdown(self, lang: str) -> str:
@@ -501,6 +511,8 @@ def quantization_table(model, accelerator, batch, seq_len,
 
 @dataclass(frozen=True)
 class MaxBatchTable(render.Published):
+    """The largest batch that fits and its decode step, per KV-head variant and context length."""
+
     models: tuple[Model, ...]
     seq_lens: tuple[int, ...]
     batches: tuple[tuple[int, ...], ...]  # one row per model

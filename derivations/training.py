@@ -246,6 +246,8 @@ def hardware_flops_per_param_token(recompute: str = "none") -> sp.Integer:
 
 @_dataclass(frozen=True)
 class Utilisation(_render.Published):
+    """MFU and HFU as formulas."""
+
     mfu: sp.Expr
     hfu: sp.Expr
 
@@ -359,6 +361,8 @@ def largest_model(memory_bytes, recipe_used: Recipe | str | int) -> sp.Rational:
 
 @_dataclass(frozen=True)
 class RecipeTable(_render.Published):
+    """Bytes per parameter of each recipe and the largest model it trains on the given chips."""
+
     recipes: tuple[Recipe, ...]
     accelerator: Accelerator
     chips: int
@@ -389,6 +393,8 @@ COMPONENTS = ("embedding", "attn_proj", "attn_scores", "attn_values", "mlp", "no
 
 @_dataclass(frozen=True)
 class Component:
+    """One component of the accounting: its key, parameters and forward FLOPs."""
+
     key: str
     params: sp.Expr
     forward_flops: sp.Expr
@@ -501,6 +507,8 @@ def accounting_formulas() -> Accounting:
 
 @_dataclass(frozen=True)
 class AccountingFormulas(_render.Published):
+    """An accounting's parameter count and forward FLOPs per token, as formulas."""
+
     accounting: Accounting
 
     def to_markdown(self, lang: str) -> str:
@@ -553,6 +561,8 @@ def activation_values(model, seq_len, batch=1) -> sp.Expr:
 
 @_dataclass(frozen=True)
 class ActivationFormula(_render.Published):
+    """A whole model's activation values, symbolic, shown per token."""
+
     values: sp.Expr
 
     def to_markdown(self, lang: str) -> str:
@@ -578,6 +588,8 @@ def activation_formula() -> ActivationFormula:
 
 @_dataclass(frozen=True)
 class OptimizerTable(_render.Published):
+    """Optimizer state values per parameter for each optimizer, and their fp32 bytes."""
+
     def to_markdown(self, lang: str) -> str:
         header = [_message("tr_optimizer_col", lang), _message("tr_states_col", lang), _message("tr_fp32_col", lang)]
         rows = [[_message(f"tr_opt_{name}", lang), str(count), _render.math(count * _formats.FP32.bytes)]

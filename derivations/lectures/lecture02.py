@@ -123,6 +123,8 @@ def napkin_params(bytes_per_param) -> sp.Expr:
 
 @dataclass(frozen=True)
 class NapkinTime(render.Published):
+    """Question 1's answer: training FLOPs, days as lectured and with catalog figures, and the claims checked."""
+
     flops: sp.Expr
     days_lectured: sp.Expr
     days_catalog: sp.Expr
@@ -170,6 +172,8 @@ def napkin_time() -> NapkinTime:
 
 @dataclass(frozen=True)
 class NapkinMemory(render.Published):
+    """Question 2's answer: the largest trainable model under each edition's recipe, and the claims checked."""
+
     rows: tuple[tuple[str, training.Recipe], ...]
     claims: Claims
 
@@ -262,6 +266,8 @@ def format_claims() -> Claims:
 
 @dataclass(frozen=True)
 class IntensityRow:
+    """One operation of the intensity examples: its glossary key, FLOPs and bytes moved."""
+
     key: str
     flops: sp.Expr
     bytes: sp.Expr
@@ -269,6 +275,8 @@ class IntensityRow:
 
 @dataclass(frozen=True)
 class IntensityExamples(render.Published):
+    """The 2026 edition's operations with their FLOPs, bytes and intensities, and the claims checked."""
+
     n_vector: int
     n_matrix: int
     rows: tuple[IntensityRow, ...]
@@ -316,6 +324,8 @@ def intensity_examples(n_vector: int = 1024 * 1024, n_matrix: int = 1024) -> Int
 
 @dataclass(frozen=True)
 class Gpt2Check(render.Published):
+    """GPT-2 parameter counts (Assignment 1's and the original architecture's) against the checkpoints."""
+
     rows: tuple[tuple[Model, int, int, int], ...]
     claims: Claims
 
@@ -340,6 +350,8 @@ def gpt2_check() -> Gpt2Check:
 
 @dataclass(frozen=True)
 class TransformerTable(render.Published):
+    """Each accounting model at one context: parameters, forward FLOPs, their shares, 6ND ratio and memory."""
+
     seq_len: int
     rows: tuple[tuple[Model, training.Accounting, sp.Expr], ...]
 
@@ -653,6 +665,8 @@ def step_memory(B, D, L, weight_bytes, state_bytes, states=1):
 
 @dataclass(frozen=True)
 class GradientExample(render.Published):
+    """A worked example's named quantities and values, and the claims checked."""
+
     rows: tuple[tuple[str, sp.Expr], ...]
     claims: Claims
 
@@ -751,6 +765,8 @@ _SHARE_GROUPS = (("l02_share_attn_proj", ("attn_proj",)), ("l02_share_attn_tt", 
 
 @dataclass(frozen=True)
 class ShareFigure(render.Published):
+    """The bar figure of component shares of forward FLOPs, per model at two contexts."""
+
     short: int
     long: int
     rows: tuple[tuple[str, int, tuple[float, ...]], ...]  # (model, T, percentages per group)

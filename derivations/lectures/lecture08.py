@@ -113,6 +113,7 @@ class MeasuredTable(render.Published):
 
 @derived
 def measured_table(op: str = "all_reduce") -> MeasuredTable:
+    """The trace's timings for `op` (all-reduce or reduce-scatter) with the bandwidths derived from them."""
     if op not in ("all_reduce", "reduce_scatter"):
         raise ValueError(f"op must be all_reduce or reduce_scatter; got {op!r}")
     return MeasuredTable(op)
@@ -325,6 +326,7 @@ def _gb(value) -> str:
 
 @derived
 def answers_collectives() -> tuple[Answers, ...]:
+    """Answers to the collectives questions: all-reduce times, bandwidths, the latency crossover, all-to-all."""
     nvlink = NVLINK4.bytes_per_s
     grads = 2 * 7 * 10**9  # a 7B model's bf16 gradients
     q1 = Answers((
@@ -358,6 +360,7 @@ def answers_collectives() -> tuple[Answers, ...]:
 
 @derived
 def answers_data_parallel() -> tuple[Answers, ...]:
+    """Answers to the data-parallel questions: ZeRO memory per device, overlap and traffic."""
     params, hbm = 70 * 10**9, 80 * 10**9
     q1 = Answers(tuple(
         ((f"ZeRO-{stage}, 70B, 64 devices, K = 12", f"ZeRO-{stage}，70B，64台设备，K = 12"),
@@ -388,6 +391,7 @@ def answers_data_parallel() -> tuple[Answers, ...]:
 
 @derived
 def answers_tensor_pipeline() -> tuple[Answers, ...]:
+    """Answers to the pipeline- and tensor-parallel questions: bubbles, micro-batches, TP thresholds and traffic."""
     q1 = Answers((
         (("bubble, p = 8, m = 32", "气泡，p = 8，m = 32"), render.latex(parallelism.bubble_fraction(8, 32))),
         (("bubble, p = 8, m = 32, v = 2",
@@ -414,6 +418,7 @@ def answers_tensor_pipeline() -> tuple[Answers, ...]:
 
 @derived
 def answers_activations() -> tuple[Answers, ...]:
+    """Answers to the activation questions: bytes per layer by parallelism, the scores' share, recomputation."""
     shape = dict(seq_len=2048, batch=1, hidden=12288, heads=96)
     cases = (
         (("GPT-3 layer, no parallelism", "GPT-3单层，不并行"), {}),
@@ -520,6 +525,8 @@ DEEPSEEK_V3 = {"active_params": 37 * 10**9, "tokens": 14_800 * 10**9, "gpus": 20
 
 @dataclass(frozen=True)
 class RunTable(render.Published):
+    """The table of published training layouts: degrees, memory per GPU, FLOPs and days."""
+
     runs: tuple[Run, ...]
 
     def to_markdown(self, lang: str) -> str:
@@ -541,11 +548,13 @@ class RunTable(render.Published):
 
 @derived
 def run_table() -> RunTable:
+    """The table of the published runs in `RUNS`."""
     return RunTable(RUNS)
 
 
 @derived
 def megatron_formulas() -> parallelism.Equations:
+    """Megatron's parameter count, exact and factored, and its training-time estimate."""
     P = parallelism
     return P.Equations((
         (r"P", P.megatron_params(P.l_layers, P.h, P.V_vocab, P.s)),
@@ -602,6 +611,7 @@ SCALING_BOOK_Q5_SECONDS = sp.Rational(170, 1000)
 
 @derived
 def scaling_book_errata() -> Claims:
+    """Claims checking the scaling book's TPU problem 5 (bytes and time) against the derivation."""
     from ..catalog.interconnects import TPU_V5E_ICI
 
     size = 2 * 8 * 128 * 8192  # bytes of bfloat16[8, 128, 8192]

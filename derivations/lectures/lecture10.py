@@ -291,6 +291,8 @@ EVIDENCE: tuple[Evidence, ...] = (
 
 @dataclass(frozen=True)
 class EvidenceTable(render.Published):
+    """The table of the papers' figures the lecture cites, with sources."""
+
     items: tuple[Evidence, ...]
 
     def to_markdown(self, lang: str) -> str:
@@ -325,6 +327,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Questions(render.Published):
+    """Worked questions, numbered, each with its answer."""
+
     items: tuple[Question, ...]
 
     def to_markdown(self, lang: str) -> str:
