@@ -264,8 +264,7 @@ class SpeedupTable(render.Published):
 def speculative_sample(p: np.ndarray, q: np.ndarray,
                        rng: np.random.Generator) -> int:
     """One token by modified rejection sampling: draft from p, keep it with
-    probability min(1, q/p), else draw from the residual max(q − p, 0).
-    """
+    probability min(1, q/p), else draw from the residual max(q − p, 0)."""
     drafted = rng.choice(len(p), p=p)
     if rng.random() < min(1.0, q[drafted] / p[drafted]):
         return int(drafted)

@@ -638,9 +638,8 @@ i18n.register("lecture02", messages={
 
 
 def two_layer_flops(B, D, K):
-    """The chain x (B×D) → w1 (D×D) → w2 (D×K): FLOPs of each product,
-    forward and backward, as the 2025 lecture counts them.
-    """
+    """x (B×D) → w1 (D×D) → w2 (D×K): FLOPs of each product,
+    forward and backward, as the 2025 lecture counts them."""
     forward = training.matmul_flops(B, D, D) + training.matmul_flops(B, D, K)
     w2_grad = training.matmul_flops(D, B, K)   # h1ᵀ · h2.grad
     h1_grad = training.matmul_flops(B, K, D)   # h2.grad · w2ᵀ
@@ -652,8 +651,7 @@ def two_layer_flops(B, D, K):
 
 def step_memory(B, D, L, weight_bytes, state_bytes, states=1):
     """Bytes of the deep linear model's training step: parameters,
-    gradients, optimizer state and activations (one B×D per layer).
-    """
+    gradients, optimizer state and activations (one B×D per layer)."""
     params = D * D * L
     return {
         "params": weight_bytes * params,
