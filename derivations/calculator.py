@@ -20,20 +20,36 @@ from pathlib import Path
 
 import sympy as sp
 
-from .core import i18n, render
-
 from . import stats
-from .lectures import lecture10
-
-from .core.cache import derived
-from .core.i18n import check_lang, message, term, text
 from .catalog.hardware import ACCELERATORS, H100_SXM, Accelerator
-from .intensity import attention, matmul, mlp
 from .catalog.models import LLAMA2_13B, MODELS
+from .core import i18n, render
+from .core.cache import derived
+from .core.i18n import check_lang, message, text
+from .intensity import attention, matmul, mlp
+from .lectures import lecture10
 from .symbols import (
-    B, D, DTYPE_BYTES, F, G, H, K, L, N, S, V, bandwidth, chip_bandwidth, chip_capacity, chips, compute, kv_bytes,
+    DTYPE_BYTES,
+    B,
+    D,
+    F,
+    G,
+    H,
+    K,
+    L,
+    N,
+    S,
+    V,
+    bandwidth,
+    chip_bandwidth,
+    chip_capacity,
+    chips,
+    compute,
+    kv_bytes,
     param_bytes,
-    params, peak_flops, value_bytes,
+    params,
+    peak_flops,
+    value_bytes,
 )
 
 i18n.register("calculators", messages={
@@ -102,10 +118,12 @@ i18n.register("calculators", messages={
     'calc_whole': ('Must be a whole number.', '必须是整数。'),
     'calc_too_small': ('Must be at least {min}.', '不能小于{min}。'),
     'calc_too_large': ('Must be at most {max}.', '不能大于{max}。'),
-    'calc_divides': ('Must divide the query heads ({other}): each KV head serves the same number of query heads.', '必须能整除查询头数（{other}）：每个KV头对应的查询头数相同。'),
+    'calc_divides': ('Must divide the query heads ({other}): each KV head serves the same number of query heads.',
+                     '必须能整除查询头数（{other}）：每个KV头对应的查询头数相同。'),
     'calc_fix_fields': ('Fix the marked fields to see results.', '请先修正标出的输入项，再查看结果。'),
     'calc_no_result': ('—', '—'),
-    'calc_noscript': ('This calculator needs JavaScript; without it, the table above still shows its formulas.', '计算器需要JavaScript才能运行；即使没有JavaScript，上表也列出了它所用的公式。'),
+    'calc_noscript': ('This calculator needs JavaScript; without it, the table above still shows its formulas.',
+                      '计算器需要JavaScript才能运行；即使没有JavaScript，上表也列出了它所用的公式。'),
 })
 
 RUNTIME = Path(__file__).with_name("calculator.js")
@@ -180,6 +198,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Group:
+    """A fieldset of the form: its legend, an optional preset select, its fields and any dtype selects."""
+
     legend: str  # glossary key
     choice: Choice | None
     fields: tuple[Field, ...]
@@ -267,6 +287,7 @@ def engineering(value: int) -> str:
 
 
 def model_group(prefix: str = "") -> Group:
+    """The model-shape fieldset: a preset per catalog model, Llama 2 13B's shape by default."""
     labels = {"L": "calc_layers", "D": "calc_model_dim", "F": "calc_mlp_dim", "N": "calc_query_heads",
               "K": "calc_kv_heads", "H": "calc_head_dim", "V": "calc_vocab"}
     symbols = {"L": L, "D": D, "F": F, "N": N, "K": K, "H": H, "V": V}
@@ -279,6 +300,7 @@ def model_group(prefix: str = "") -> Group:
 
 
 def accelerator_group(prefix: str = "", with_capacity: bool = True) -> Group:
+    """The accelerator fieldset: FLOP/s, HBM bandwidth, optionally capacity and chips; H100 SXM by default."""
     columns = [("flops", "calc_flops", peak_flops, "flops_per_s", MAX_FLOPS, "flops"),
                ("bw", "calc_bandwidth", chip_bandwidth, "hbm_bytes_per_s", MAX_SIZE, "bytes_per_s")]
     if with_capacity:
@@ -474,7 +496,8 @@ def _results_html(calc_id: str, formulas: tuple[Formula, ...], lang: str) -> str
             f'<td class="calc-value"><output id="{calc_id}-out-{formula.name}">'
             f'{_text("calc_no_result", lang)}</output></td>'
             f'<td class="calc-formula"><span class="arithmatex">\\({math}\\)</span></td></tr>')
-    head = "".join(f'<th scope="col">{_text(key, lang)}</th>' for key in ("calc_quantity", "calc_value", "calc_formula"))
+    head = "".join(f'<th scope="col">{_text(key, lang)}</th>'
+                   for key in ("calc_quantity", "calc_value", "calc_formula"))
     return (f'<div class="calc-results" id="{calc_id}-results"><table><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 

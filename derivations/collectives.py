@@ -1,8 +1,8 @@
-"""Collective operations on a ring: how long they take and what nccl-tests reports.
+r"""Collective operations on a ring: how long they take and what nccl-tests reports.
 
 A buffer of $M$ bytes (the full, unsharded buffer) is spread over $n$ devices in a ring. Each
 device sends to its right neighbour over a link of $W$ bytes/s per direction, and every
-step of the algorithm costs a latency $\\alpha$ on top of the bytes it moves:
+step of the algorithm costs a latency $\alpha$ on top of the bytes it moves:
 
 - all-gather and reduce-scatter: $n - 1$ steps, each sending one shard of $M/n$ bytes;
 - all-reduce = reduce-scatter followed by all-gather: twice that;
@@ -186,10 +186,10 @@ def bus_bandwidth(op: str, bytes, devices, seconds) -> sp.Expr:
     Examples:
         >>> bus_bandwidth("all_reduce", 4 * 10**9, 8, time("all_reduce", 4 * 10**9, 8, 450 * 10**9))
         450000000000
-        >>> bus_bandwidth("gather", 1, 2, 1)
+        >>> bus_bandwidth("gather", 1, 2, 1)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: op must be one of all_gather, reduce_scatter, all_reduce, all_to_all, broadcast, reduce; got 'gather'
+        ValueError: op must be one of all_gather, reduce_scatter, all_reduce, ..., reduce; got 'gather'
     """
     return algorithm_bandwidth(bytes, seconds) * bus_factor(op, devices)
 
@@ -266,7 +266,7 @@ class RingTable(render.Published):
 
 @derived
 def ring_table() -> RingTable:
-    """The ring algorithm's cost for each collective, in the letters $M, n, W, \\alpha$."""
+    r"""The ring algorithm's cost for each collective, in the letters $M, n, W, \alpha$."""
     return RingTable()
 
 

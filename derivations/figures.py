@@ -22,18 +22,17 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .catalog import hardware, models
-
 from . import stats
+from .catalog import hardware, models
+from .catalog.hardware import H100_SXM, Accelerator
+from .catalog.models import LLAMA2_13B, Model, replace
 from .core import i18n, render
 from .core.cache import derived
 from .core.i18n import check_lang, message, term
-from .catalog.hardware import H100_SXM, Accelerator
-from .intensity import attention, mlp
-from .catalog.models import LLAMA2_13B, Model, replace
-from .symbols import B, S, T, intensity
 from .core.validate import positive_int
+from .intensity import attention, mlp
 from .lectures import lecture10
+from .symbols import B, S, T, intensity
 
 i18n.register("figures", messages={
     'fig_intensity_axis': ('Arithmetic intensity (FLOP/byte)', '算术强度（FLOP/字节）'),
@@ -53,17 +52,53 @@ i18n.register("figures", messages={
     'fig_capacity': ('HBM capacity, {accelerator}', '{accelerator}的HBM容量'),
     'fig_list': ('; ', '；'),
     'fig_roofline_title': ('Roofline of the {accelerator}', '{accelerator}的屋顶线模型'),
-    'fig_roofline_caption': ('Roofline of the {accelerator}, with the operations of lecture 10 at S = {seq_len} tokens (GQA: G = {group}). Left of the ridge point an operation is memory-limited, right of it compute-limited.', '{accelerator}的屋顶线模型，以及第10讲中各运算在S = {seq_len}个词元时的位置（GQA取G = {group}）。屋脊点左侧的运算内存受限，右侧的运算计算受限。'),
-    'fig_roofline_desc': ('Log–log plot of attainable TFLOP/s against arithmetic intensity in FLOP/byte. The memory roof rises in proportion to intensity up to the ridge point at {ridge} FLOP/byte; right of it the compute roof is flat at {peak} TFLOP/s. Operations: {points}.', '双对数坐标图，横轴为算术强度（FLOP/字节），纵轴为可达算力（TFLOP/s）。内存屋顶随算术强度成正比上升，直到屋脊点{ridge} FLOP/字节；此后计算屋顶持平于{peak} TFLOP/s。各运算的位置：{points}。'),
-    'fig_roofline_point': ('{label}, {sizes}: {intensity} FLOP/byte, {regime}', '{label}，{sizes}：{intensity} FLOP/字节，{regime}'),
-    'fig_latency_title': ('Latency against throughput as the batch grows: {model} on the {accelerator}', '批大小增大时的时延与吞吐量：{accelerator}上的{model}'),
-    'fig_latency_caption': ("One decoding step of {model} on the {accelerator} reads the weights once and every sequence's KV cache (S = {seq_len}, bf16); the batch grows along each curve. Stars: the largest batch that fits in HBM; dashed: batches that do not fit; dotted: the memory-only throughput ceiling; dash-dotted: the compute roof, the most tokens per second the chip's FLOPs allow.", '{accelerator}上的{model}每解码一步，都要读一遍权重和每条序列的KV缓存（S = {seq_len}，bf16）；沿每条曲线，批大小逐渐增大。星形标记：HBM能放下的最大批；虚线：放不下的批；点线：只算内存时的吞吐量上限；点划线：计算屋顶，即芯片算力所允许的最高吞吐量。'),
-    'fig_latency_desc': ('Log–log plot of latency per decoding step in milliseconds against throughput in tokens per second, one curve per number of KV heads, the batch growing from B = {first} to B = {last}. {curves}', '双对数坐标图，横轴为吞吐量（词元/秒），纵轴为每步时延（毫秒），每种KV头数一条曲线，批大小从B = {first}增大到B = {last}。{curves}'),
-    'fig_latency_curve': ('{label}: {latency} ms and {throughput} tokens/s at B = {first}; the largest batch that fits is B = {max_batch}, at {max_latency} ms and {max_throughput} tokens/s; the throughput approaches {ceiling} tokens/s.', '{label}：B = {first}时每步{latency}毫秒、{throughput}词元/秒；能放下的最大批为B = {max_batch}，此时每步{max_latency}毫秒、{max_throughput}词元/秒；吞吐量趋近{ceiling}词元/秒。'),
-    'fig_memory_title': ('Memory against batch size: {model} on the {accelerator}', '内存占用随批大小的变化：{accelerator}上的{model}'),
-    'fig_memory_caption': ('Weights plus KV cache of {model} at S = {seq_len} in bf16, with {variants} KV heads, against the HBM of the {accelerator}. Markers: the largest batch that fits.', '{model}在S = {seq_len}、bf16下的权重加KV缓存，KV头数分别取{variants}，与{accelerator}的HBM容量对比。标记：能放下的最大批。'),
-    'fig_memory_desc': ('Plot of memory in GB (weights plus KV cache) against the batch size on a logarithmic axis, with the HBM capacity of {capacity} GB as a horizontal line. {lines}', '内存占用（GB，权重加KV缓存）随批大小（对数轴）变化的图，水平线为{capacity} GB的HBM容量。{lines}'),
-    'fig_memory_line': ('{label}: {weights} GB of weights and {kv} GB of KV cache per sequence; the largest batch that fits is B = {max_batch}.', '{label}：权重{weights} GB，每条序列的KV缓存{kv} GB；能放下的最大批为B = {max_batch}。'),
+    'fig_roofline_caption': ('Roofline of the {accelerator}, with the operations of lecture 10 at S = {seq_len} '
+                             'tokens (GQA: G = {group}). Left of the ridge point an operation is memory-limited, '
+                             'right of it compute-limited.',
+                             '{accelerator}的屋顶线模型，以及第10讲中各运算在S = {seq_len}个词元时的位置（GQA取G = '
+                             '{group}）。屋脊点左侧的运算内存受限，右侧的运算计算受限。'),
+    'fig_roofline_desc': ('Log–log plot of attainable TFLOP/s against arithmetic intensity in FLOP/byte. The memory '
+                          'roof rises in proportion to intensity up to the ridge point at {ridge} FLOP/byte; right of '
+                          'it the compute roof is flat at {peak} TFLOP/s. Operations: {points}.',
+                          '双对数坐标图，横轴为算术强度（FLOP/字节），纵轴为可达算力（TFLOP/s）。内存屋顶随算术强度成'
+                          '正比上升，直到屋脊点{ridge} FLOP/字节；此后计算屋顶持平于{peak} TFLOP/s。各运算的位置：'
+                          '{points}。'),
+    'fig_roofline_point': ('{label}, {sizes}: {intensity} FLOP/byte, {regime}',
+                           '{label}，{sizes}：{intensity} FLOP/字节，{regime}'),
+    'fig_latency_title': ('Latency against throughput as the batch grows: {model} on the {accelerator}',
+                          '批大小增大时的时延与吞吐量：{accelerator}上的{model}'),
+    'fig_latency_caption': ("One decoding step of {model} on the {accelerator} reads the weights once and every "
+                            "sequence's KV cache (S = {seq_len}, bf16); the batch grows along each curve. Stars: the "
+                            "largest batch that fits in HBM; dashed: batches that do not fit; dotted: the memory-only "
+                            "throughput ceiling; dash-dotted: the compute roof, the most tokens per second the chip's "
+                            "FLOPs allow.",
+                            '{accelerator}上的{model}每解码一步，都要读一遍权重和每条序列的KV缓存（S = {seq_len}，'
+                            'bf16）；沿每条曲线，批大小逐渐增大。星形标记：HBM能放下的最大批；虚线：放不下的批；点线'
+                            '：只算内存时的吞吐量上限；点划线：计算屋顶，即芯片算力所允许的最高吞吐量。'),
+    'fig_latency_desc': ('Log–log plot of latency per decoding step in milliseconds against throughput in tokens per '
+                         'second, one curve per number of KV heads, the batch growing from B = {first} to B = {last}. '
+                         '{curves}',
+                         '双对数坐标图，横轴为吞吐量（词元/秒），纵轴为每步时延（毫秒），每种KV头数一条曲线，批大小从'
+                         'B = {first}增大到B = {last}。{curves}'),
+    'fig_latency_curve': ('{label}: {latency} ms and {throughput} tokens/s at B = {first}; the largest batch that '
+                          'fits is B = {max_batch}, at {max_latency} ms and {max_throughput} tokens/s; the throughput '
+                          'approaches {ceiling} tokens/s.',
+                          '{label}：B = {first}时每步{latency}毫秒、{throughput}词元/秒；能放下的最大批为B = '
+                          '{max_batch}，此时每步{max_latency}毫秒、{max_throughput}词元/秒；吞吐量趋近{ceiling}词元/'
+                          '秒。'),
+    'fig_memory_title': ('Memory against batch size: {model} on the {accelerator}',
+                         '内存占用随批大小的变化：{accelerator}上的{model}'),
+    'fig_memory_caption': ('Weights plus KV cache of {model} at S = {seq_len} in bf16, with {variants} KV heads, '
+                           'against the HBM of the {accelerator}. Markers: the largest batch that fits.',
+                           '{model}在S = {seq_len}、bf16下的权重加KV缓存，KV头数分别取{variants}，与{accelerator}的'
+                           'HBM容量对比。标记：能放下的最大批。'),
+    'fig_memory_desc': ('Plot of memory in GB (weights plus KV cache) against the batch size on a logarithmic axis, '
+                        'with the HBM capacity of {capacity} GB as a horizontal line. {lines}',
+                        '内存占用（GB，权重加KV缓存）随批大小（对数轴）变化的图，水平线为{capacity} GB的HBM容量。'
+                        '{lines}'),
+    'fig_memory_line': ('{label}: {weights} GB of weights and {kv} GB of KV cache per sequence; the largest batch '
+                        'that fits is B = {max_batch}.',
+                        '{label}：权重{weights} GB，每条序列的KV缓存{kv} GB；能放下的最大批为B = {max_batch}。'),
 })
 
 # Sentinel colours, replaced in the SVG: matplotlib needs a colour, the page decides it.
@@ -105,7 +140,8 @@ def _slug(text: str) -> str:
 
 def font_family() -> list[str]:
     """DejaVu Sans, then an installed CJK font: matplotlib measures text with these to lay
-    it out. The SVG names only the generic `sans-serif`; no font is embedded."""
+    it out. The SVG names only the generic `sans-serif`; no font is embedded.
+    """
     from matplotlib import font_manager
 
     installed = {font.name for font in font_manager.fontManager.ttflist}
@@ -386,6 +422,8 @@ def _curve(model: Model, accelerator: Accelerator, seq_len: int, last: int) -> C
 
 @dataclass(frozen=True, eq=False)
 class LatencyThroughput(render.Published):
+    """The latency-against-throughput figure: one decode curve per model variant on one accelerator."""
+
     accelerator: Accelerator
     seq_len: int
     curves: tuple[Curve, ...]
@@ -425,7 +463,7 @@ class LatencyThroughput(render.Published):
         ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
         plain_ticks(ax.xaxis)
         plain_ticks(ax.yaxis)
-        for color, curve in zip(COLORS, self.curves):
+        for color, curve in zip(COLORS, self.curves, strict=False):
             ms, fits = curve.latency_s * 1000, curve.batch <= curve.max_batch
             ax.plot(curve.throughput[fits], ms[fits], color=color, linewidth=2, label=_scheme(curve.model, lang))
             beyond = curve.batch >= curve.max_batch
@@ -477,6 +515,8 @@ def latency_throughput(model=LLAMA2_13B, accelerator=H100_SXM, seq_len=lecture10
 
 @dataclass(frozen=True, eq=False)
 class MemoryBatch(render.Published):
+    """The memory-against-batch figure: weights plus KV cache per model variant, against the accelerator's HBM."""
+
     accelerator: Accelerator
     seq_len: int
     curves: tuple[Curve, ...]
@@ -498,7 +538,8 @@ class MemoryBatch(render.Published):
         return figure_html(
             self._draw, key=self.key, lang=lang, height_in=4.2,
             title=message("fig_memory_title", lang).format(**names),
-            desc=message("fig_memory_desc", lang).format(capacity=label_number(self.accelerator.hbm_bytes / gb), lines=lines),
+            desc=message("fig_memory_desc", lang).format(capacity=label_number(self.accelerator.hbm_bytes / gb),
+                                                         lines=lines),
             caption=message("fig_memory_caption", lang).format(
                 **names, seq_len=self.seq_len, variants=variants if lang == "en" else variants.replace(", ", "、")),
         )
@@ -517,7 +558,7 @@ class MemoryBatch(render.Published):
         ax.axhline(capacity, color=INK, linewidth=1.2, linestyle="--")
         ax.annotate(message("fig_capacity", lang).format(accelerator=self.accelerator.name), (1, capacity),
                     xytext=(6, 4), textcoords="offset points", ha="left", va="bottom")
-        for color, curve in zip(COLORS, self.curves):
+        for color, curve in zip(COLORS, self.curves, strict=False):
             ax.plot(curve.batch, curve.memory_bytes / gb, color=color, linewidth=2, label=_scheme(curve.model, lang))
             at = curve.at(curve.max_batch)
             ax.plot([curve.max_batch], [curve.memory_bytes[at] / gb], linestyle="none", marker="o", markersize=7,

@@ -204,10 +204,10 @@ class Format:
             (256, 260)
             >>> FP8_E4M3.round(464), FP8_E4M3.round(500, saturate=True)
             (448, 448)
-            >>> FP8_E4M3.round(500)
+            >>> FP8_E4M3.round(500)  # doctest: +ELLIPSIS
             Traceback (most recent call last):
             ...
-            derivations.formats.FormatOverflow: x = 500 overflows fp8 E4M3 (largest finite value 448); pass saturate=True to clamp
+            derivations.formats.FormatOverflow: x = 500 overflows fp8 E4M3 (largest finite value 448); ... to clamp
             >>> FP16.round(1j)
             Traceback (most recent call last):
             ...
@@ -245,7 +245,8 @@ def _real(name: str, x) -> sp.Expr:
     """`x` as an exact real SymPy number; floats through their repr, like `validate.positive`."""
     if isinstance(x, bool) or x is None or isinstance(x, (str, complex)):
         raise ValueError(f"{name} must be a real number, got {x!r}")
-    if isinstance(x, (float, sp.Float)) or type(x).__module__ == "numpy" and hasattr(x, "dtype") and x.dtype.kind == "f":
+    if (isinstance(x, (float, sp.Float))
+            or type(x).__module__ == "numpy" and hasattr(x, "dtype") and x.dtype.kind == "f"):
         if not math.isfinite(float(x)):
             raise ValueError(f"{name} must be finite, got {x!r}")
         return sp.Rational(repr(float(x)))
@@ -305,11 +306,11 @@ def fmt(name: str | Format) -> Format:
 
 
 def power_latex(value) -> str:
-    """An exact dyadic number as LaTeX: `2^{k}` or `odd \\cdot 2^{k}`.
+    r"""An exact dyadic number as LaTeX: `2^{k}` or `odd \cdot 2^{k}`.
 
     Examples:
         >>> power_latex(65504), power_latex(sp.Rational(1, 1024)), power_latex(448)
-        ('2047 \\\\cdot 2^{5}', '2^{-10}', '7 \\\\cdot 2^{6}')
+        ('2047 \\cdot 2^{5}', '2^{-10}', '7 \\cdot 2^{6}')
     """
     value = sp.Rational(value)
     if value <= 0:
@@ -350,10 +351,10 @@ class FormatTable(render.Published):
 
 @derived
 def format_table(formats: tuple = FORMATS) -> FormatTable:
-    """Every format's layout and limits.
+    r"""Every format's layout and limits.
 
     Examples:
-        >>> "2047 \\\\cdot 2^{5}" in format_table().to_markdown("zh")
+        >>> "2047 \\cdot 2^{5}" in format_table().to_markdown("zh")
         True
     """
     return FormatTable(tuple(fmt(f) for f in formats))
@@ -376,6 +377,8 @@ def limit_formulas(kind: str = "ieee") -> str:
 
 @dataclass(frozen=True)
 class Formulas(render.Published):
+    """The formats' limits as formulas, for IEEE-style formats or `fn` ones (see `formulas`)."""
+
     kind: str
 
     def to_markdown(self, lang: str) -> str:
@@ -467,7 +470,8 @@ class Precision(render.Published):
     def to_markdown(self, lang: str) -> str:
         header = [term("fmt_format", lang), term("fmt_eps", lang), message("fmt_unit_roundoff", lang),
                   message("fmt_values_per_binade", lang), term("fmt_dynamic_range", lang)]
-        rows = [[f.name, f"${power_latex(f.eps)}$", f"${power_latex(f.eps / 2)} \\approx {render.decimal(f.eps / 2, 3)}$",
+        rows = [[f.name, f"${power_latex(f.eps)}$",
+                 f"${power_latex(f.eps / 2)} \\approx {render.decimal(f.eps / 2, 3)}$",
                  f"${render.integer(2 ** f.mantissa_bits)}$",
                  f"$\\log_{{10}}(x_{{\\max}}/x_{{\\min}}) \\approx "
                  f"{render.decimal(sp.log(f.max / f.min_normal, 10).evalf(20), 3)}$"]

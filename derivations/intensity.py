@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .catalog.hardware import H100_SXM
 from .core import render
 from .core.cache import derived
 from .core.i18n import check_lang, message, term
-from .catalog.hardware import H100_SXM
+from .core.validate import positive, positive_int
 from .symbols import B, D, F, G, S, T, c, param_bytes
 from .symbols import intensity as intensity_symbol
-from .core.validate import positive, positive_int
 
 
 def __getattr__(name: str):
@@ -29,7 +29,7 @@ def __getattr__(name: str):
 
 
 def _word(key: str, lang: str) -> str:
-    """A word of display math, `\\text{…}` in the page's language."""
+    r"""A word of display math, `\text{…}` in the page's language."""
     return rf"\text{{{message(key, lang)}}}"
 
 
@@ -65,6 +65,8 @@ def _ratio(flops: sp.Expr, bytes_moved: sp.Expr) -> sp.Expr:
 
 @dataclass(frozen=True)
 class MatmulIntensity(render.Published):
+    """A matmul's FLOPs, bytes moved, arithmetic intensity and its large-size limit."""
+
     flops: sp.Expr
     bytes: sp.Expr
     intensity: sp.Expr
@@ -81,6 +83,8 @@ class MatmulIntensity(render.Published):
 
 @dataclass(frozen=True)
 class MLPIntensity(render.Published):
+    """An MLP's FLOPs, bytes moved, arithmetic intensity, its large-size limit and that limit at T = 1."""
+
     flops: sp.Expr
     bytes: sp.Expr
     intensity: sp.Expr
@@ -99,6 +103,8 @@ class MLPIntensity(render.Published):
 
 @dataclass(frozen=True)
 class AttentionIntensity(render.Published):
+    """Attention's FLOPs, bytes moved and arithmetic intensity, in general, at prefill and at generation."""
+
     group_size: sp.Expr
     flops: sp.Expr
     bytes: sp.Expr
@@ -272,6 +278,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Regimes(render.Published):
+    """Typical operations' intensities at concrete sizes, each against the accelerator's ridge point."""
+
     ridge: sp.Expr
     examples: tuple[Example, ...]
 
@@ -285,7 +293,8 @@ class Regimes(render.Published):
             rows.append([
                 example.label[column],
                 f"${sizes}$",
-                f"${example.limit_of.replace('{op}', _word(example.word, lang))} = {render.decimal(example.intensity)}$",
+                f"${example.limit_of.replace('{op}', _word(example.word, lang))} = "
+                f"{render.decimal(example.intensity)}$",
                 term(limited, lang),
             ])
         return render.table(header, rows)

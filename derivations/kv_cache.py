@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .catalog import models as catalog_models
+from .catalog.models import DEEPSEEK_V2, MODELS, MLAModel, Model
 from .core import render
 from .core.cache import derived
 from .core.i18n import message, term
-from .intensity import attention
-from .catalog import models as catalog_models
-from .catalog.models import DEEPSEEK_V2, MODELS, MLAModel, Model
-from .symbols import DTYPE_BYTES, H, K, L, N, S, dtype_bytes, kv_bytes
 from .core.symbols import define, topic
 from .core.validate import positive_int
+from .intensity import attention
+from .symbols import DTYPE_BYTES, H, K, L, N, S, dtype_bytes, kv_bytes
 
 KV_CACHE = topic("kv_cache", "KV cache", "KV缓存")
 window = define(KV_CACHE, "W", en="sliding-window length in tokens", zh="滑动窗口长度（词元数）")
@@ -80,6 +80,8 @@ def bytes_per_token(model: Model, dtype: str = "bf16") -> sp.Rational:
 
 @dataclass(frozen=True)
 class ModelTable(render.Published):
+    """The table of each model's shape and its group size G."""
+
     models: tuple[Model, ...]
 
     def to_markdown(self, lang: str) -> str:
@@ -98,6 +100,8 @@ def model_table(models=MODELS) -> ModelTable:
 
 @dataclass(frozen=True)
 class CacheTable(render.Published):
+    """The table of KV-cache KiB per token by dtype, and the decode attention intensity limit."""
+
     models: tuple[Model, ...]
     dtypes: tuple[str, ...]
 
@@ -121,6 +125,8 @@ def cache_table(models=MODELS, dtypes=("bf16", "int8", "int4")) -> CacheTable:
 
 @dataclass(frozen=True)
 class Variants(render.Published):
+    """KV values per token per layer under each attention scheme (MHA, GQA, MQA, MLA) for one model."""
+
     model: MLAModel
     rows: tuple[tuple[str, sp.Expr, sp.Integer], ...]  # scheme, its formula, values per token per layer
 
@@ -156,6 +162,8 @@ def variants(model=DEEPSEEK_V2, gqa_kv_heads=8) -> Variants:
 
 @dataclass(frozen=True)
 class WindowRatio(render.Published):
+    """The share of the full KV cache a sliding window keeps at a given context length."""
+
     model: Model
     window_tokens: int
     seq_len: int

@@ -23,7 +23,7 @@ import sympy as sp
 
 from . import collectives, parallelism
 from .catalog.hardware import ACCELERATORS
-from .catalog.interconnects import IB_NDR, INTERCONNECTS, NVLINK4
+from .catalog.interconnects import IB_NDR, NVLINK4
 from .collectives import PARALLELISM
 from .core import i18n, render
 from .core.cache import derived
@@ -176,6 +176,8 @@ _OUTPUTS = ("devices", "state", "act", "fits", "compute", "tp", "bubble", "dp", 
 
 @dataclass(frozen=True)
 class ParallelCalculator(render.Published):
+    """The training-configuration calculator's form and generated JavaScript."""
+
     id: str = "parallel-calculator"
 
     def to_markdown(self, lang: str) -> str:
@@ -211,11 +213,14 @@ class ParallelCalculator(render.Published):
 
 @derived
 def parallel_calculator() -> ParallelCalculator:
+    """The training-configuration calculator."""
     return ParallelCalculator()
 
 
 @dataclass(frozen=True)
 class CalculatorFormulas(render.Published):
+    """A few of the calculator's expressions shown as formulas."""
+
     def to_markdown(self, lang: str) -> str:
         exprs = expressions()
         rows = (
@@ -232,4 +237,5 @@ class CalculatorFormulas(render.Published):
 
 @derived
 def calculator_formulas() -> CalculatorFormulas:
+    """A few of the calculator's expressions shown as formulas."""
     return CalculatorFormulas()

@@ -1,7 +1,7 @@
-"""Parallel training: ZeRO memory and traffic, pipeline bubbles, activation memory, time to train.
+r"""Parallel training: ZeRO memory and traffic, pipeline bubbles, activation memory, time to train.
 
 Letters follow the papers the lectures take them from: $N$ parameters (the ZeRO paper's
-$\\Psi$; the same symbol as the scaling lectures'), $K$ optimizer bytes per parameter and
+$\Psi$; the same symbol as the scaling lectures'), $K$ optimizer bytes per parameter and
 $N_d$ data-parallel devices (ZeRO); $p$ pipeline stages, $m$ micro-batches and $v$ model
 chunks per device (Megatron-LM, Narayanan et al. 2021); $s, b, h, a, t, l, V$ for sequence
 length, micro-batch, hidden size, heads, tensor-parallel size, layers and vocabulary
@@ -24,7 +24,8 @@ from .core.cache import derived
 from .core.i18n import message, term
 from .core.symbols import define
 from .core.validate import positive, positive_int
-from .training import D, N
+from .training import D as D  # the doctests read D from the module
+from .training import N
 
 i18n.register("parallelism", terms={
     "par_data_parallel": ("Data parallelism", "数据并行"),
@@ -154,11 +155,11 @@ def zero_largest_model(memory_bytes, devices, stage, optimizer_bytes=12) -> sp.E
 
 @derived
 def zero_traffic(params, devices, stage) -> sp.Expr:
-    """Bytes each device sends per step on a ring, 2-byte values.
+    r"""Bytes each device sends per step on a ring, 2-byte values.
 
     Stages 0–2 reduce-scatter the gradients and all-gather the parameters (together an
-    all-reduce: the ZeRO paper's $2\\Psi$); stage 3 all-gathers the parameters twice, for the
-    forward and the backward pass ($3\\Psi$).
+    all-reduce: the ZeRO paper's $2\Psi$); stage 3 all-gathers the parameters twice, for the
+    forward and the backward pass ($3\Psi$).
 
     Examples:
         >>> zero_traffic(N, N_d, 0)
@@ -198,10 +199,10 @@ def _divides(name: str, value, what: str, whole) -> None:
 @derived
 def activation_bytes(seq_len, batch, hidden, heads, tensor_parallel=1, sequence_parallel=False,
                      recompute="none") -> sp.Expr:
-    """Bytes of activations one transformer layer keeps for its backward pass, per device.
+    r"""Bytes of activations one transformer layer keeps for its backward pass, per device.
 
     Korthikanti et al. 2022 (16-bit activations, 1-byte dropout masks):
-    $sbh(34 + 5as/h)$ with nothing split; tensor parallelism divides all but $10\\,sbh$ by $t$;
+    $sbh(34 + 5as/h)$ with nothing split; tensor parallelism divides all but $10\,sbh$ by $t$;
     sequence parallelism divides those too; selective recomputation drops the $5as^2b$ of
     the attention scores; full recomputation keeps only the layer's $2sbh$ input.
 
@@ -300,10 +301,10 @@ def network_roof(accelerator: Accelerator | str, link: Interconnect | str) -> Ac
 
 @derived
 def dp_tokens_to_be_compute_bound(accelerator, link, devices, stage=0) -> sp.Expr:
-    """Tokens per device per step above which data parallelism's compute hides its traffic.
+    r"""Tokens per device per step above which data parallelism's compute hides its traffic.
 
     Compute $6NB$ FLOPs at $F$ FLOP/s against `zero_traffic` bytes at $W$ bytes/s: the
-    intensity $6NB/\\text{traffic}$ must exceed the network ridge $F/W$. $N$ cancels.
+    intensity $6NB/\text{traffic}$ must exceed the network ridge $F/W$. $N$ cancels.
 
     Examples:
         >>> dp_tokens_to_be_compute_bound("H100_SXM", "IB_NDR", 1024, 0)
@@ -315,11 +316,11 @@ def dp_tokens_to_be_compute_bound(accelerator, link, devices, stage=0) -> sp.Exp
 
 @derived
 def tp_hidden_to_be_compute_bound(accelerator, link, tensor_parallel) -> sp.Expr:
-    """Hidden size above which a tensor-parallel layer's matmuls hide its all-reduces.
+    r"""Hidden size above which a tensor-parallel layer's matmuls hide its all-reduces.
 
     Per layer and device, forward: $24bsh^2/t$ FLOPs (attention projections $8h^2$ and MLP
     $16h^2$ per token) against two all-reduces of $2bsh$ bytes, so
-    $h > (t-1)/3 \\cdot F/W$.
+    $h > (t-1)/3 \cdot F/W$.
 
     Examples:
         >>> tp_hidden_to_be_compute_bound("H100_SXM", "NVLINK4", 8)
@@ -368,6 +369,8 @@ def zero_table(params=7_500_000_000, devices=64, optimizer_bytes=12) -> ZeroTabl
 
 @dataclass(frozen=True)
 class LargestModelTable(render.Published):
+    """Bytes per device and the largest model that fits, for each ZeRO stage."""
+
     memory_bytes: int
     devices: int
     optimizer_bytes: int
@@ -376,7 +379,8 @@ class LargestModelTable(render.Published):
         header = [message("par_zero_stage", lang), message("par_bytes_per_device", lang),
                   message("par_largest_model", lang)]
         rows = ([message(_STAGES[stage], lang), render.math(zero_memory(N, self.devices, stage, self.optimizer_bytes)),
-                 f"${render.decimal(zero_largest_model(self.memory_bytes, self.devices, stage, self.optimizer_bytes), 4)}$"]
+                 "$" + render.decimal(zero_largest_model(self.memory_bytes, self.devices, stage, self.optimizer_bytes),
+                                      4) + "$"]
                 for stage in range(4))
         return render.table(header, rows)
 
@@ -395,7 +399,8 @@ class Equations(render.Published):
 
     def to_markdown(self, lang: str) -> str:
         """Display math when every left-hand side is language-neutral; otherwise a table, so
-        that the twins' display math stays identical while the labels are translated."""
+        that the twins' display math stays identical while the labels are translated.
+        """
         if all(isinstance(lhs, str) for lhs, _ in self.rows):
             return render.equations(self.rows)
         header = [message("par_quantity", lang), message("par_formula", lang)]
@@ -405,6 +410,7 @@ class Equations(render.Published):
 
 @derived
 def zero_formulas() -> Equations:
+    """Model-state bytes per device for ZeRO stages 0–3, as formulas."""
     return Equations((
         (r"M_{\text{ZeRO-0}}", zero_memory(N, N_d, 0, K_opt)),
         (r"M_{\text{ZeRO-1}}", zero_memory(N, N_d, 1, K_opt)),
@@ -447,18 +453,22 @@ class BoundTable(render.Published):
                          f"${render.decimal(roof.ridge)}$",
                          f"${render.decimal(dp_tokens_to_be_compute_bound(self.accelerator, link, self.devices, 0))}$",
                          f"${render.decimal(dp_tokens_to_be_compute_bound(self.accelerator, link, self.devices, 3))}$",
-                         f"${render.decimal(tp_hidden_to_be_compute_bound(self.accelerator, link, self.tensor_parallel))}$"])
+                         "$" + render.decimal(tp_hidden_to_be_compute_bound(self.accelerator, link,
+                                                                            self.tensor_parallel)) + "$"])
         return render.table(header, rows)
 
 
 @derived
 def bound_table(accelerator="H100_SXM", links=("NVLINK4", "IB_NDR", "IB_HDR"), devices=1024,
                 tensor_parallel=8) -> BoundTable:
+    """For each link: the per-device tokens (DP) and hidden size (TP) above which compute hides communication."""
     return BoundTable(accelerator, tuple(links), devices, tensor_parallel)
 
 
 @dataclass(frozen=True)
 class BubbleTable(render.Published):
+    """The pipeline bubble fraction for each micro-batch and chunk count at a fixed stage count."""
+
     stages: int
     microbatches: tuple[int, ...]
     chunks: tuple[int, ...]
@@ -474,6 +484,7 @@ class BubbleTable(render.Published):
 
 @derived
 def bubble_table(stages=8, microbatches=(8, 32, 128), chunks=(1, 4)) -> BubbleTable:
+    """The pipeline bubble fraction for each micro-batch count and chunk count at `stages` stages."""
     return BubbleTable(stages, tuple(microbatches), tuple(chunks))
 
 
@@ -519,6 +530,8 @@ SAVED_TENSORS = (
 
 @dataclass(frozen=True)
 class SavedTensorTable(render.Published):
+    """The tensors a transformer layer saves for the backward pass, their sizes and whether TP splits them."""
+
     def to_markdown(self, lang: str) -> str:
         header = [message("par_block", lang), message("par_tensor", lang), message("par_elements", lang),
                   message("par_split_tp", lang)]
@@ -531,6 +544,7 @@ class SavedTensorTable(render.Published):
 
 
 def saved_tensor_table() -> SavedTensorTable:
+    """The table of tensors a layer saves for the backward pass (`SAVED_TENSORS`)."""
     return SavedTensorTable()
 
 
@@ -555,12 +569,14 @@ class AttentionShare(render.Published):
         return render.equations([
             (rf"\frac{{5as}}{{h}}\Big|_{{\text{{{self.name}}}}}",
              rf"\frac{{5 \cdot {self.heads} \cdot {self.seq_len}}}{{{self.hidden}}} = {render.latex(self.ratio)}"),
-            (r"\frac{5as/h}{34 + 5as/h}", rf"{render.latex(self.share)} \approx {render.decimal(self.share * 100, 3)}\%"),
+            (r"\frac{5as/h}{34 + 5as/h}",
+             rf"{render.latex(self.share)} \approx {render.decimal(self.share * 100, 3)}\%"),
         ])
 
 
 @derived
 def attention_share(name="GPT-3 175B", seq_len=2048, hidden=12288, heads=96) -> AttentionShare:
+    """The attention scores' share of a layer's activations for one model shape."""
     return AttentionShare(name, positive_int("seq_len", seq_len), positive_int("hidden", hidden),
                           positive_int("heads", heads))
 
@@ -650,6 +666,8 @@ def pipeline_schedule(stages: int, microbatches: int, chunks: int = 1, forward: 
 
 @dataclass(frozen=True)
 class PipelineFigure(render.Published):
+    """A pipeline schedule drawn as a grid, with its measured and derived bubble."""
+
     stages: int
     microbatches: int
     chunks: int
@@ -695,7 +713,8 @@ class PipelineFigure(render.Published):
         return figure_html(self._draw, key=f"pipeline-{self.stages}-{self.microbatches}-{self.chunks}", lang=lang,
                      height_in=0.5 + 0.42 * self.stages + 0.5, title=message("par_fig_title", lang, **fields),
                      desc=message("par_fig_desc", lang),
-                     caption=message("par_fig_caption", lang, measured=str(self.measured), formula=str(formula), **fields))
+                     caption=message("par_fig_caption", lang, measured=str(self.measured), formula=str(formula),
+                                     **fields))
 
 
 @derived
@@ -725,6 +744,8 @@ i18n.register("parallelism", messages={
 
 @dataclass(frozen=True)
 class DpRoofline(render.Published):
+    """The network roofline figure: compute share against tokens per device, one line per link."""
+
     accelerator: str
     links: tuple[str, ...]
     devices: int
@@ -738,7 +759,7 @@ class DpRoofline(render.Published):
         from .figures import COLORS, plain_ticks
 
         tokens = np.logspace(1, 6, 200)
-        for color, link, knee in zip(COLORS, self.links, self.knees()):
+        for color, link, knee in zip(COLORS, self.links, self.knees(), strict=False):
             axes.plot(tokens, np.minimum(1.0, tokens / knee), color=color, label=interconnect(link).name)
             axes.axvline(knee, color=color, linestyle=":", linewidth=0.8)
         axes.set_xscale("log")

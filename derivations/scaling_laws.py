@@ -196,7 +196,8 @@ def loss(params, tokens, fit: Fit = CHINCHILLA) -> sp.Expr:
 
 def _power(base, exponent) -> sp.Expr:
     """`base**exponent`, exact and left unevaluated: SymPy would otherwise expand a large
-    integer to a rational power into prime factors and huge integers."""
+    integer to a rational power into prime factors and huge integers.
+    """
     return sp.Pow(base, exponent, evaluate=False)
 
 

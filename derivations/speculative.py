@@ -10,8 +10,8 @@ speedup, and implements the sampler so a seeded simulation can check it.
 from __future__ import annotations
 
 import itertools
-from fractions import Fraction
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -21,6 +21,7 @@ from .core.cache import derived
 from .core.i18n import message, term
 from .core.symbols import define, topic
 from .core.validate import positive, positive_int
+
 
 def __getattr__(name: str):
     """`lecture_claims` moved to `derivations.lectures.lecture10`; the old name still imports."""
@@ -74,11 +75,13 @@ class TwoTokenProof(render.Published):
         out = w("sp_out")
         return render.equations([
             (rf"P({out} = A)",
-             rf"\underbrace{{{p}}}_{{{w('sp_draft', token='A')}}} \cdot \underbrace{{\tfrac{{{q}}}{{{p}}}}}_{{{w('sp_accept')}}}"
+             rf"\underbrace{{{p}}}_{{{w('sp_draft', token='A')}}} \cdot "
+             rf"\underbrace{{\tfrac{{{q}}}{{{p}}}}}_{{{w('sp_accept')}}}"
              rf" = {render.latex(self.output_a)}"),
             (rf"P({out} = B)",
              rf"\underbrace{{(1 - {p})}}_{{{w('sp_draft_accepted', token='B')}}}"
-             rf" + \underbrace{{{p} \left(1 - \tfrac{{{q}}}{{{p}}}\right)}}_{{{w('sp_reject_resample', rejected='A', token='B')}}}"
+             rf" + \underbrace{{{p} \left(1 - \tfrac{{{q}}}{{{p}}}\right)}}"
+             rf"_{{{w('sp_reject_resample', rejected='A', token='B')}}}"
              rf" = {render.latex(self.output_b)}"),
         ])
 
@@ -155,7 +158,8 @@ def general_proof(vocabulary_for_cases=3) -> GeneralProof:
 
 def _check_every_sign_pattern(size: int) -> int:
     """For each choice of which tokens the draft over-proposes, with symbolic
-    probabilities that respect the choice, the output distribution equals q."""
+    probabilities that respect the choice, the output distribution equals q.
+    """
     size = int(size)
     checked = 0
     for over in itertools.product((True, False), repeat=size):
@@ -181,6 +185,8 @@ def _check_every_sign_pattern(size: int) -> int:
 
 @dataclass(frozen=True)
 class ExpectedTokens(render.Published):
+    """Expected tokens per target call, summed and closed-form, the speedup and its limit as α → 1."""
+
     by_distribution: sp.Expr  # the sum over how many drafts are accepted
     closed_form: sp.Expr
     speedup: sp.Expr  # expected tokens per unit of target-model time
@@ -235,12 +241,14 @@ def speedup_table(alphas=("0.6", "0.7", "0.8", "0.9"), gammas=(1, 2, 3, 4, 5, 6,
 
 @dataclass(frozen=True)
 class SpeedupTable(render.Published):
+    """Expected speedups for several acceptance rates α and draft lengths γ at one cost ratio."""
+
     gammas: tuple[int, ...]
     ratio: sp.Rational
     rows: tuple[tuple[sp.Rational, tuple[sp.Expr, ...]], ...]
 
     def to_markdown(self, lang: str) -> str:
-        header = [f"$\\alpha$ \\ $\\gamma$"] + [f"${g}$" for g in self.gammas]
+        header = ["$\\alpha$ \\ $\\gamma$"] + [f"${g}$" for g in self.gammas]
         body = []
         for a, values in self.rows:
             shown = [render.decimal(v, 3) for v in values]
@@ -266,6 +274,8 @@ def speculative_sample(p: np.ndarray, q: np.ndarray,
 
 @dataclass(frozen=True)
 class SamplerCheck(render.Published):
+    """Draft and target distributions, the sampler's observed frequencies and their tolerances."""
+
     draws: int
     draft: tuple[float, ...]
     target: tuple[float, ...]
@@ -275,8 +285,10 @@ class SamplerCheck(render.Published):
     def to_markdown(self, lang: str) -> str:
         header = [term("token", lang), "$p$", "$q$", message("observed", lang), "±"]
         rows = ([f"${i}$", f"${d:.4f}$", f"${t:.4f}$", f"${o:.4f}$", f"${e:.4f}$"]
-                for i, (d, t, o, e) in enumerate(zip(self.draft, self.target, self.observed, self.tolerance)))
-        return f"\n{message('draws', lang)}{message('colon', lang)}${render.integer(self.draws)}$\n" + render.table(header, rows)
+                for i, (d, t, o, e) in enumerate(zip(self.draft, self.target, self.observed, self.tolerance,
+                                                     strict=True)))
+        return (f"\n{message('draws', lang)}{message('colon', lang)}${render.integer(self.draws)}$\n"
+                + render.table(header, rows))
 
 
 @derived

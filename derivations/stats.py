@@ -39,7 +39,8 @@ _LECTURE_NAMES = ("LECTURE_SEQ_LEN", "LECTURE_BATCHES", "lecture_claims", "lectu
 
 def __getattr__(name: str):
     """The lecture's sizes, tables and claims moved to `derivations.lectures.lecture10`;
-    their old names here still import."""
+    their old names here still import.
+    """
     if name in _LECTURE_NAMES:
         from .lectures import lecture10
 
@@ -332,6 +333,8 @@ def balance_batch(model, accelerator, seq_len, chips=1, param_bytes=2, kv_bytes=
 
 @dataclass(frozen=True)
 class ThroughputCeiling(render.Published):
+    """The memory-only throughput ceiling as the batch grows: its formula and value in tokens/s."""
+
     symbolic: sp.Expr
     value: sp.Rational  # tokens/s
 
@@ -389,6 +392,8 @@ def _header(lang: str, *first: str) -> list[str]:
 
 @dataclass(frozen=True)
 class StatsTable(render.Published):
+    """Decode-step statistics, one row per configuration."""
+
     header_keys: tuple[str, ...]
     rows: tuple[tuple[tuple[str, ...], DecodeStats], ...]
 
@@ -414,6 +419,8 @@ def kv_heads_table(model, accelerator, seq_len, kv_heads, batches) -> StatsTable
 
 @dataclass(frozen=True)
 class ParamCounts(render.Published):
+    """Each model's parameter count from the formula, with norms, and as published."""
+
     rows: tuple[tuple[Model, sp.Integer, sp.Integer], ...]  # model, formula, formula + norms
 
     def to_markdown(self, lang: str) -> str:
@@ -442,6 +449,8 @@ def param_counts(models=MODELS) -> ParamCounts:
 
 @dataclass(frozen=True)
 class ParamChange(render.Published):
+    """Parameter counts before and after changing the KV head count."""
+
     before: sp.Integer
     after: sp.Integer
     kv_heads: tuple[int, int]
@@ -471,6 +480,8 @@ def gqa_param_change(model, kv_heads) -> ParamChange:
 
 @dataclass(frozen=True)
 class QuantizationTable(render.Published):
+    """One decoding step and the largest batch for each pair of weight and KV dtypes."""
+
     rows: tuple[tuple[str, str, DecodeStats, int], ...]  # weight dtype, KV dtype, stats, max batch
 
     def to_markdown(self, lang: str) -> str:
@@ -500,6 +511,8 @@ def quantization_table(model, accelerator, batch, seq_len,
 
 @dataclass(frozen=True)
 class MaxBatchTable(render.Published):
+    """The largest batch that fits and its decode step, per KV-head variant and context length."""
+
     models: tuple[Model, ...]
     seq_lens: tuple[int, ...]
     batches: tuple[tuple[int, ...], ...]  # one row per model
@@ -515,17 +528,18 @@ class MaxBatchTable(render.Published):
             return shown
 
         return render.table(header, (
-            [f"{m.name}, $K = {m.K}$", *(cell(b, st) for b, st in zip(row, steps))]
-            for m, row, steps in zip(self.models, self.batches, self.steps)
+            [f"{m.name}, $K = {m.K}$", *(cell(b, st) for b, st in zip(row, steps, strict=True))]
+            for m, row, steps in zip(self.models, self.batches, self.steps, strict=True)
         ))
 
 
 @derived
 def max_batch_table(model, accelerator, kv_heads, seq_lens) -> MaxBatchTable:
     """The largest batch that fits, by context length, for several KV head counts, and whether
-    compute or memory sets the step there."""
+    compute or memory sets the step there.
+    """
     variants = tuple(dataclasses.replace(models.model(model), K=k) for k in kv_heads)
     batches = tuple(tuple(max_batch(m, accelerator, s) for s in seq_lens) for m in variants)
-    steps = tuple(tuple(decode(m, accelerator, b, s) if b else None for b, s in zip(row, seq_lens))
-                  for m, row in zip(variants, batches))
+    steps = tuple(tuple(decode(m, accelerator, b, s) if b else None for b, s in zip(row, seq_lens, strict=True))
+                  for m, row in zip(variants, batches, strict=True))
     return MaxBatchTable(variants, tuple(seq_lens), batches, steps)

@@ -12,7 +12,6 @@ import sympy as sp
 
 from .core import render
 from .core.i18n import message
-
 from .core.symbols import define, topic
 
 INFERENCE = topic("inference", "Inference: shapes, intensity and the decode model", "推理：形状、算术强度与解码模型")
@@ -36,11 +35,12 @@ H = _letter("H", "head dimension (not the hidden size)", "每个头的维度（�
 L = _letter("L", "number of layers", "层数")
 V = _letter("V", "vocabulary size", "词表大小")
 G = _letter("G", "query heads per KV head, $G = N / K$", "每个KV头对应的查询头数，$G = N / K$")
-c = _letter("c", "helper constant for limits ($D = cB$, $c \\to \\infty$)", "求极限用的辅助常数（$D = cB$，$c \\to \\infty$）")
+c = _letter("c", "helper constant for limits ($D = cB$, $c \\to \\infty$)",
+            "求极限用的辅助常数（$D = cB$，$c \\to \\infty$）")
 params = _letter("P", "number of parameters", "参数量")
 bandwidth = _letter("beta", "memory bandwidth available to the model (bytes/s)", "模型可用的内存带宽（字节/秒）")
-compute = _letter("Pi_total", "peak FLOP/s available to the model (all its chips)", "模型可用的峰值算力（全部芯片，FLOP/s）",
-                  latex=r"\Pi")
+compute = _letter("Pi_total", "peak FLOP/s available to the model (all its chips)",
+                  "模型可用的峰值算力（全部芯片，FLOP/s）", latex=r"\Pi")
 param_bytes = _letter("b_w", "bytes per weight (2 in bf16)", "每个权重的字节数（bf16为2）")
 kv_bytes = _letter("b_kv", "bytes per cached key or value (2 in bf16)", "缓存中每个键或值的字节数（bf16为2）")
 value_bytes = _letter("b", "bytes per value of a matmul's inputs and output", "矩阵乘法输入与输出中每个值的字节数")
@@ -52,7 +52,8 @@ peak_flops = define(HARDWARE, "pi", en="peak FLOP/s of one accelerator", zh="单
 chip_bandwidth = define(HARDWARE, "beta_chip",
                         en="HBM bandwidth of one accelerator (bytes/s), $\\beta = n_{chips} \\beta_{chip}$",
                         zh="单个加速器的HBM带宽（字节/秒），$\\beta = n_{chips} \\beta_{chip}$")
-chip_capacity = define(HARDWARE, "M_chip", en="HBM capacity of one accelerator (bytes)", zh="单个加速器的HBM容量（字节）")
+chip_capacity = define(HARDWARE, "M_chip", en="HBM capacity of one accelerator (bytes)",
+                       zh="单个加速器的HBM容量（字节）")
 
 # Bytes per stored value. Definitions, not derivations.
 DTYPE_BYTES: dict[str, sp.Rational] = {

@@ -221,7 +221,8 @@ def _mark_math(match: re.Match) -> str:
 
 def used_css(css: str, page_classes: set[str]) -> str:
     """The rules of `css` that can apply to a page using `page_classes`, and the custom
-    properties those rules read: JupyterLab's styles are 0.6 MB, a notebook page uses a sixth."""
+    properties those rules read: JupyterLab's styles are 0.6 MB, a notebook page uses a sixth.
+    """
     kept = "".join(_used_rules(_parsed(css), frozenset(page_classes)))
     defined = re.compile(r"(--[\w-]+)\s*:")
     read = set(re.findall(r"var\(\s*(--[\w-]+)", defined.sub("", kept)))
@@ -289,7 +290,8 @@ def _split_selectors(prelude: list) -> list[str]:
 
 def _shared_anchors(html_text: str, page) -> str:
     """Headings get the reference language's ids, as page headings do: nbconvert gives Chinese
-    headings an empty id, which breaks their links and leaves search sections without an address."""
+    headings an empty id, which breaks their links and leaves search sections without an address.
+    """
     match = SOURCE.match(page.file.src_uri)
     if match["lang"] == REFERENCE_LANG:  # built first: i18n builds the default language first
         _heading_ids[match["name"]] = [heading[2] for heading in HEADING.finditer(html_text)]
@@ -304,7 +306,7 @@ def _shared_anchors(html_text: str, page) -> str:
         anchor = next(anchors)
         return f'<h{found[1]} id="{anchor}">{found[3]}<a class="anchor-link" href="#{anchor}">'
 
-    for item, anchor in zip(toc, reference):
+    for item, anchor in zip(toc, reference, strict=True):
         item.id = anchor
     return HEADING.sub(heading, html_text)
 

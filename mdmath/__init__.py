@@ -1,6 +1,6 @@
-"""TeX math typeset when the site is built, as a Python-Markdown extension.
+r"""TeX math typeset when the site is built, as a Python-Markdown extension.
 
-`$…$`, `\\(…\\)`, `$$…$$`, `\\[…\\]` and `\\begin{…}…\\end{…}` (pymdownx.arithmatex's syntax)
+`$…$`, `\(…\)`, `$$…$$`, `\[…\]` and `\begin{…}…\end{…}` (pymdownx.arithmatex's syntax)
 become KaTeX's HTML and MathML: the reader's browser runs no math script, and a formula
 KaTeX cannot typeset stops the build. The stylesheet and fonts pages need are in
 `mdmath.katex.ASSETS`.

@@ -34,6 +34,8 @@ class _Typeset(Postprocessor):
 
 
 class MathExtension(Extension):
+    """The Python-Markdown extension: arithmatex's syntax, typeset with KaTeX when the page is built."""
+
     def extendMarkdown(self, md: Markdown) -> None:
         ArithmatexExtension(generic=True).extendMarkdown(md)
         # After raw HTML is put back (30) and entities restored (20): formulas in raw HTML count too.
@@ -41,4 +43,5 @@ class MathExtension(Extension):
 
 
 def makeExtension(**kwargs) -> MathExtension:  # noqa: N802 - Python-Markdown's name
+    """The extension, as Python-Markdown loads it by module name."""
     return MathExtension(**kwargs)

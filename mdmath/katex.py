@@ -28,7 +28,8 @@ lines.on("line", line => {
   const { tex, display } = JSON.parse(line);
   let answer;
   try {
-    answer = { html: katex.renderToString(tex, { displayMode: display, throwOnError: true, strict: "error", output: "htmlAndMathml" }) };
+    answer = { html: katex.renderToString(tex, {
+      displayMode: display, throwOnError: true, strict: "error", output: "htmlAndMathml" }) };
   } catch (error) {
     answer = { error: String(error.message || error) };
   }
@@ -90,17 +91,17 @@ def _number(tex: str) -> str | None:
 
 @functools.lru_cache(maxsize=None)
 def typeset(tex: str, display: bool = False) -> str:
-    """KaTeX's HTML and MathML for one formula; an inline number is set as text.
+    r"""KaTeX's HTML and MathML for one formula; an inline number is set as text.
 
     Examples:
-        >>> "<math" in typeset(r"\\frac{a}{b}")
+        >>> "<math" in typeset(r"\frac{a}{b}")
         True
-        >>> typeset(r"9.89 \\times 10^{14}")
+        >>> typeset(r"9.89 \times 10^{14}")
         '<span class="katex-number">9.89\u2009×\u200910<sup>14</sup></span>'
-        >>> typeset(r"\\frac{a}{b", display=True)
+        >>> typeset(r"\frac{a}{b", display=True)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        mdmath.katex.MathError: cannot typeset $$\\frac{a}{b$$: KaTeX parse error: Unexpected end of input in a macro argument, expected '}' at end of input: \\frac{a}{b
+        mdmath.katex.MathError: cannot typeset $$\frac{a}{b$$: KaTeX parse error: Unexpected end of input ...
     """
     number = None if display else _number(tex)
     if number is not None:

@@ -50,7 +50,8 @@ def derivation_time() -> float:
     """Run every executed block of every page, in both languages, in one fresh process."""
     code = "\n".join(body for name in page_names() for lang in ("en", "zh")
                      for _, body in blocks(source(name, lang)).__iter__()).replace('"<lang>"', '"en"')
-    script = "import io, contextlib, time\nstart = time.perf_counter()\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+    script = ("import io, contextlib, time\nstart = time.perf_counter()\n"
+              "with contextlib.redirect_stdout(io.StringIO()):\n")
     script += "".join(f"    {line}\n" for line in code.splitlines())
     script += "print(time.perf_counter() - start)\n"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=ENV, check=True,
@@ -129,14 +130,18 @@ def print_weights(site: Path) -> None:
     for kind in ("lecture-", "notebooks/", "reference/", "tools/"):
         for lang in ("en", "zh"):
             name, (raw, zipped) = max(((n, w) for n, w in weights.items()
-                                       if kind in n and (n.startswith("zh/") == (lang == "zh"))), key=lambda item: item[1][0])
-            print(f"- heaviest {kind.strip('-/')} page, {lang}: {name}, {raw / 1e3:.0f} kB ({zipped / 1e3:.0f} kB gzipped)")
+                                       if kind in n and (n.startswith("zh/") == (lang == "zh"))),
+                                      key=lambda item: item[1][0])
+            print(f"- heaviest {kind.strip('-/')} page, {lang}: {name}, {raw / 1e3:.0f} kB "
+                  f"({zipped / 1e3:.0f} kB gzipped)")
     fonts = sorted((site / "assets/katex/fonts").glob("*.woff2"))
     print(f"\nKaTeX's fonts load only when a page uses them, cached across pages: {len(fonts)} files, "
-          f"{sum(f.stat().st_size for f in fonts) / 1e3:.0f} kB in all, the largest {max(f.stat().st_size for f in fonts) / 1e3:.0f} kB.")
+          f"{sum(f.stat().st_size for f in fonts) / 1e3:.0f} kB in all, "
+          f"the largest {max(f.stat().st_size for f in fonts) / 1e3:.0f} kB.")
     for folder in (site / "search", site / "zh/search"):
         index, words = folder / "search_index.json", folder / "words.json"
-        print(f"Search index `{index.relative_to(site)}`, fetched when a page loads the search: {index.stat().st_size / 1e3:.0f} kB "
+        print(f"Search index `{index.relative_to(site)}`, fetched when a page loads the search: "
+              f"{index.stat().st_size / 1e3:.0f} kB "
               f"({len(gzip.compress(index.read_bytes())) / 1e3:.0f} kB gzipped); `words.json` beside it "
               f"{words.stat().st_size / 1e3:.0f} kB, fetched on the first query.")
 

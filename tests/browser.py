@@ -194,7 +194,8 @@ MATH_JS = r"""async (timeout) => {
     untypeset: formulas.filter(e => !e.querySelector(TYPESET) || raw(e)).map(e => raw(e).slice(0, 80)),
     errors: [...document.querySelectorAll(".katex-error")].map(e => e.title || e.textContent),
     // drawn, and in KaTeX's own fonts (served with the site) rather than a fallback
-    empty: formulas.filter(e => e.getClientRects().length && !e.querySelector(TYPESET).getBoundingClientRect().width).length,
+    empty: formulas.filter(e => e.getClientRects().length
+                                && !e.querySelector(TYPESET).getBoundingClientRect().width).length,
     fonts_loaded: katexFonts.filter(f => f.status === "loaded").map(f => f.family),
     fonts_failed: katexFonts.filter(f => f.status === "error").map(f => f.family),
   };

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+
 from conftest import DOCS
 
-from derivations.core.i18n import LANGS
+from derivations.core.i18n import LANGS as LANGS  # re-exported to the tests
+
 HEADING = re.compile(r"^(#{1,6}) (.*?)(?:\s*\{\s*#([\w-]+)\s*\})?\s*$")
 BLOCK = re.compile(r"^```python exec=\"1\"(?P<options>[^\n]*)\n(?P<code>.*?)^```$", re.M | re.S)
 BLOCK_ID = re.compile(r'\bid="([^"]+)"')

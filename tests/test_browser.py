@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
-
 import browser
+import pytest
 from pages import LANGS, notebook_names, page_names, published_source, without_fences
 from search_terms import all_terms
 from test_site import built_page
@@ -128,7 +127,8 @@ def test_a_chinese_query_finds_pages_with_every_word(reader, served, query, requ
     page = open_page(reader, served, "index", "zh")
     assert browser.search(page, query)
     words = page.eval_on_selector_all(
-        ".md-search-result__item", "items => items.map(item => [...item.querySelectorAll('mark')].map(m => m.textContent))")
+        ".md-search-result__item",
+        "items => items.map(item => [...item.querySelectorAll('mark')].map(m => m.textContent))")
     assert required <= set(words[0]), words[0]
     assert required <= {word for item in words for word in item}
 

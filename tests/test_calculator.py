@@ -18,23 +18,36 @@ from fractions import Fraction
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import browser
 import pytest
 import sympy as sp
+from test_site import built_page
 
-import browser
 from derivations import calculator, stats
-from derivations.lectures import lecture10
-from derivations.lectures import lecture10
 from derivations.core import i18n
 from derivations.core.i18n import message, term
 from derivations.hardware import ACCELERATORS, H100_SXM, Accelerator
-from derivations.intensity import attention, matmul, mlp
+from derivations.intensity import attention, matmul
+from derivations.lectures import lecture10
 from derivations.models import LLAMA2_13B, MODELS, Model
 from derivations.symbols import (
-    B, D, DTYPE_BYTES, F, G, K, N, S, bandwidth, chip_bandwidth, chip_capacity, chips, compute, kv_bytes, param_bytes,
-    peak_flops, value_bytes,
+    DTYPE_BYTES,
+    B,
+    D,
+    F,
+    G,
+    K,
+    N,
+    bandwidth,
+    chip_bandwidth,
+    chip_capacity,
+    chips,
+    compute,
+    kv_bytes,
+    param_bytes,
+    peak_flops,
+    value_bytes,
 )
-from test_site import built_page
 
 NODE = shutil.which("node") or ("/usr/bin/node" if Path("/usr/bin/node").is_file() else None)
 RELATIVE = Fraction(1, 10**12)
@@ -392,7 +405,7 @@ def test_bad_input_gets_its_message_and_no_result(node, lang):
         assert error["key"] == key, (field, text, error)
         assert "{" not in error["text"] and not re.search(r"NaN|Infinity|undefined", error["text"]), error
         assert error["text"].startswith(i18n.text(key, lang).split("{")[0]), error
-    texts = {field: reply["errors"][field]["text"] for (field, _, _), reply in zip(BAD, replies)}
+    texts = {field: reply["errors"][field]["text"] for (field, _, _), reply in zip(BAD, replies, strict=True)}
     assert "40" in texts["K"]  # K's message names the query heads it must divide
     assert texts["V"] == message("calc_too_large", lang).format(max="1×10¹⁵")
 
@@ -454,7 +467,8 @@ def test_calculator_in_the_browser(chromium_page, lang):
     assert math["outcome"] == "done" and not math["untypeset"] and not math["errors"], math
 
     # every control has its own label, and the lecture's case is computed on load
-    unlabelled = page.eval_on_selector_all(".calc input, .calc select", "els => els.filter(e => e.labels.length !== 1).map(e => e.id)")
+    unlabelled = page.eval_on_selector_all(".calc input, .calc select",
+                                           "els => els.filter(e => e.labels.length !== 1).map(e => e.id)")
     assert unlabelled == []
     assert output(page, "fits") == message("yes", lang)
     first_latency = output(page, "latency_s")

@@ -84,7 +84,7 @@ def test_tables_in_both_languages_have_one_row_per_claim():
     assert len(en) == len(zh) == len(claims.items) + 2  # header, separator, one row per claim
     assert en[0] != zh[0]  # headers are translated
     assert en[0][0] == "Claim" and zh[0][0] == "论断"
-    for claim, en_row, zh_row in zip(claims.items, en[2:], zh[2:]):
+    for claim, en_row, zh_row in zip(claims.items, en[2:], zh[2:], strict=True):
         assert en_row[0] == claim.label[0] and zh_row[0] == claim.label[1]
         assert en_row[1:] == zh_row[1:]  # the math is the same in both languages
 

@@ -80,7 +80,8 @@ def all_to_all(ring: Ring, pieces: list[list[np.ndarray]]) -> list[list[np.ndarr
     while any(travelling):
         packed = {i: np.concatenate([piece for _, piece in travelling[i]]) if travelling[i] else
                   np.empty(0, dtype=pieces[0][0].dtype) for i in range(n)}
-        layout = [[(dest, piece.size, src) for (dest, piece), src in zip(travelling[i], source[i])] for i in range(n)]
+        layout = [[(dest, piece.size, src) for (dest, piece), src in zip(travelling[i], source[i], strict=True)]
+                  for i in range(n)]
         received = ring.step(packed)
         travelling, source = [[] for _ in range(n)], [[] for _ in range(n)]
         for receiver, array in received.items():
@@ -218,7 +219,8 @@ def test_hierarchical_all_reduce_on_two_nodes():
     flat = Ring(gpus * nodes)
     all_gather(flat, reduce_scatter(flat, [x for row in inputs for x in row]))
     assert flat.seconds(network) == collectives.flat_time("all_reduce", inputs[0][0].nbytes, levels)
-    assert collectives.hierarchical_time("all_reduce", 10**9, levels) < collectives.flat_time("all_reduce", 10**9, levels)
+    assert (collectives.hierarchical_time("all_reduce", 10**9, levels)
+            < collectives.flat_time("all_reduce", 10**9, levels))
 
 
 def test_two_devices_all_reduce_sends_the_buffer_once():

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import Build, background_build
 from faults import FAULTS
 

@@ -16,10 +16,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import sympy as sp
-
 from conftest import ROOT
+
 from derivations import figures
-from derivations.core.i18n import LANGS, message, term
+from derivations.core.i18n import LANGS, message
 from derivations.hardware import H100_SXM, TPU_V5E
 from derivations.symbols import intensity
 
@@ -105,7 +105,8 @@ def test_nothing_external_and_no_font_embedded(drawn, name, lang):
     namespaces = re.sub(r'xmlns(:xlink)?="http://www\.w3\.org/[\w/.]+"', "", html)
     assert "http" not in namespaces and "//" not in namespaces
     assert "@font-face" not in html and "<style" not in html and "<image" not in html
-    assert re.findall(r"url\(([^)]*)\)", html) and all(ref.startswith("#") for ref in re.findall(r"url\(([^)]*)\)", html))
+    assert re.findall(r"url\(([^)]*)\)", html) and all(ref.startswith("#")
+                                                      for ref in re.findall(r"url\(([^)]*)\)", html))
     assert set(re.findall(r"font-family: ([^;\"]+)", html)) == {"sans-serif"}
     assert not html.startswith("<?xml") and "<!DOCTYPE" not in html
 
@@ -205,7 +206,7 @@ def test_memory_at_one_sequence_is_weights_plus_one_kv_cache():
 def test_memory_runs_out_where_hbm_does():
     curves = figures.memory_batch().curves
     # (80 GB - weights) / KV per sequence, with K = 40, 8 and 1 KV heads; W_k and W_v shrink with K
-    for curve, heads in zip(curves, (40, 8, 1)):
+    for curve, heads in zip(curves, (40, 8, 1), strict=True):
         weights = 2 * (LLAMA2_13B_PARAMS - 2 * 40 * 5120 * (40 - heads) * 128)
         kv = KV_PER_SEQ * heads // 40
         assert curve.max_batch == (80 * 10**9 - weights) // kv
@@ -304,11 +305,11 @@ def test_roofline_plots_the_roof_and_the_points_it_names(device, flops, bandwidt
     lines = plotted(ax)
     roof = next(line for line in lines if line[0] == "roofline")
     ridge = flops / bandwidth
-    for x, y in zip(roof[1], roof[2]):  # the lower of the two roofs, in TFLOP/s
+    for x, y in zip(roof[1], roof[2], strict=True):  # the lower of the two roofs, in TFLOP/s
         assert y == pytest.approx(min(flops, x * bandwidth) / 1e12, rel=1e-9)
     assert max(roof[2]) == pytest.approx(flops / 1e12)  # the flat roof sits at the peak ...
     assert min(roof[1]) < ridge < max(roof[1])  # ... and the bend is drawn
-    bend = [x for x, y in zip(roof[1], roof[2]) if y < flops / 1e12 * (1 - 1e-9)]
+    bend = [x for x, y in zip(roof[1], roof[2], strict=True) if y < flops / 1e12 * (1 - 1e-9)]
     assert max(bend) < ridge  # below the peak only left of the ridge
     for label, xs, ys in lines:
         assert inside(ax, xs, ys), label
@@ -332,11 +333,11 @@ def test_latency_figure_plots_the_derivation_and_the_compute_roof():
         assert inside(ax, xs, ys), label
     # by hand: per step, weights once plus B KV caches over 3.35e12 B/s; throughput B / time
     weights = {40: 2 * LLAMA2_13B_PARAMS, 8: 2 * (LLAMA2_13B_PARAMS - 2 * 5120 * 32 * 128 * 40)}
-    for curve, heads in zip(fig.curves, (40, 8)):
+    for curve, heads in zip(fig.curves, (40, 8), strict=True):
         label = figures._scheme(curve.model, "en")
         drawn_line = next(line for line in lines if line[0] == label)
         kv = KV_PER_SEQ * heads // 40
-        for x, y in zip(drawn_line[1], drawn_line[2]):
+        for x, y in zip(drawn_line[1], drawn_line[2], strict=True):
             batch = round(x * y / 1000)  # throughput × latency = B
             seconds = (weights[heads] + batch * kv) / 3.35e12
             assert y == pytest.approx(seconds * 1000, rel=1e-9) and x == pytest.approx(batch / seconds, rel=1e-9)
@@ -349,7 +350,7 @@ def test_latency_figure_plots_the_derivation_and_the_compute_roof():
         assert ax.get_xlim()[1] > roof  # the roof is inside the plot
     stars = [text for text in ax.texts if text.get_fontweight() == "bold"]
     assert {text.get_text() for text in stars} == {f"B = {c.max_batch}" for c in fig.curves}
-    for text, curve in zip(stars, fig.curves):  # each label sits on its curve's largest batch
+    for text, curve in zip(stars, fig.curves, strict=True):  # each label sits on its curve's largest batch
         at = curve.at(curve.max_batch)
         assert text.xy == pytest.approx((curve.throughput[at], curve.latency_s[at] * 1000))
 
@@ -358,9 +359,9 @@ def test_memory_figure_plots_weights_plus_caches_inside_its_axes():
     fig = figures.memory_batch()
     ax = axes_of(fig)
     for (label, xs, ys), heads in zip([line for line in plotted(ax) if line[0].startswith(("MHA", "GQA", "MQA"))],
-                                      (40, 8, 1)):
+                                      (40, 8, 1), strict=True):
         weights = 2 * (LLAMA2_13B_PARAMS - 2 * 5120 * (40 - heads) * 128 * 40)
-        for x, y in zip(xs, ys):
+        for x, y in zip(xs, ys, strict=True):
             assert y == pytest.approx((weights + x * KV_PER_SEQ * heads / 40) / 1e9, rel=1e-9), label
         assert ax.get_xlim()[0] <= xs[0] and xs[-1] <= ax.get_xlim()[1]  # first and last points shown
     capacity = [line for line in ax.get_lines() if line.get_linestyle() == "--" and spans_axes(line)][0]

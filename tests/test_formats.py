@@ -34,12 +34,12 @@ def exact(value) -> Fraction:
 
 def fp16_values() -> dict[int, float]:
     patterns = np.arange(2**16, dtype=np.uint16)
-    return dict(zip(patterns.tolist(), patterns.view(np.float16).astype(np.float64).tolist()))
+    return dict(zip(patterns.tolist(), patterns.view(np.float16).astype(np.float64).tolist(), strict=True))
 
 
 def bf16_values() -> dict[int, float]:
     patterns = np.arange(2**16, dtype=np.uint32)
-    return dict(zip(patterns.tolist(), (patterns << 16).view(np.float32).astype(np.float64).tolist()))
+    return dict(zip(patterns.tolist(), (patterns << 16).view(np.float32).astype(np.float64).tolist(), strict=True))
 
 
 # OCP 8-bit floating point specification rev. 1.0 (2023), table 1, and Noune et al. 2022 for FNUZ:
@@ -109,7 +109,7 @@ def test_limits_match_the_enumerated_bit_patterns(name):
     assert fmt.eps == sp.Rational(1, len(in_one_binade))
     # subnormals are the multiples of the smallest one below the smallest normal,
     # which the first binade shares its spacing with
-    gaps = [b - a for a, b in zip(values, values[1:])]
+    gaps = [b - a for a, b in zip(values, values[1:], strict=False)]
     first_wider_gap = next(i for i, gap in enumerate(gaps) if gap > values[0])
     assert values[: first_wider_gap + 1] == [values[0] * k for k in range(1, first_wider_gap + 2)]
     # the evenly spaced run covers the subnormals and the first binade [min_normal, 2 min_normal]
@@ -132,7 +132,7 @@ def test_decode_agrees_with_the_independent_decoder_on_every_pattern(name):
 
 def test_fp32_decode_agrees_with_numpy_on_random_patterns():
     patterns = RNG.integers(0, 2**32, size=2000, dtype=np.uint64).astype(np.uint32)
-    for pattern, value in zip(patterns.tolist(), patterns.view(np.float32).astype(np.float64).tolist()):
+    for pattern, value in zip(patterns.tolist(), patterns.view(np.float32).astype(np.float64).tolist(), strict=True):
         if np.isfinite(value):
             assert FP32.decode(pattern) == sp.Rational(exact(value))
 
@@ -198,7 +198,7 @@ def test_round_is_the_nearest_enumerated_value(name):
     values = enumerate_values()
     grid = Grid(values)
     positives = finite_positive(values)
-    ties = [(a + b) / 2 for a, b in zip(positives, positives[1:])][:: max(1, len(positives) // 200)]
+    ties = [(a + b) / 2 for a, b in zip(positives, positives[1:], strict=False)][:: max(1, len(positives) // 200)]
     ties.append(positives[0] / 2)  # halfway to zero: ties to the even pattern, zero
     ties.append(positives[-1] + (positives[-1] - positives[-2]) / 2)  # halfway to the overflow pattern
     for x in samples(fmt) + ties:
@@ -216,7 +216,7 @@ def test_round_is_the_nearest_enumerated_value(name):
 
 def test_round_matches_numpy_float16_cast():
     doubles = np.concatenate([2.0 ** RNG.uniform(-27, 17, size=3000), -(2.0 ** RNG.uniform(-27, 16, size=300))])
-    for x, cast in zip(doubles.tolist(), doubles.astype(np.float16).astype(np.float64).tolist()):
+    for x, cast in zip(doubles.tolist(), doubles.astype(np.float16).astype(np.float64).tolist(), strict=True):
         rounded = FP16.round(sp.Rational(Fraction(x)))
         expected = sp.oo if cast == INF else -sp.oo if cast == -INF else sp.Rational(exact(cast))
         assert rounded == expected, x

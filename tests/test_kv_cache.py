@@ -14,7 +14,15 @@ from derivations import kv_cache, stats
 from derivations.hardware import H100_SXM
 from derivations.kv_cache import latent, rope, share, window
 from derivations.models import (
-    DEEPSEEK_V2, LLAMA2_7B, LLAMA2_13B, LLAMA2_70B, LLAMA3_8B, LLAMA3_70B, MISTRAL_7B, MODELS, Model,
+    DEEPSEEK_V2,
+    LLAMA2_7B,
+    LLAMA2_13B,
+    LLAMA2_70B,
+    LLAMA3_8B,
+    LLAMA3_70B,
+    MISTRAL_7B,
+    MODELS,
+    Model,
 )
 from derivations.symbols import H, K, L, N, S, c, kv_bytes
 
@@ -272,7 +280,8 @@ def test_cache_flops_orders():
     T = kv_cache.generated
     assert sp.degree(sp.expand(result.total_without), T) == 3
     assert sp.degree(sp.expand(result.total_with), T) == 2
-    assert sp.degree(result.per_step_without, kv_cache.step) == 2 and sp.degree(result.per_step_with, kv_cache.step) == 1
+    assert (sp.degree(result.per_step_without, kv_cache.step) == 2
+            and sp.degree(result.per_step_with, kv_cache.step) == 1)
 
 
 # ---------------------------------------------------------------- PagedAttention's waste, simulated

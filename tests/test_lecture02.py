@@ -11,7 +11,8 @@ from derivations.lectures import lecture02
 
 def test_question_one_as_lectured():
     # lecture_02.py (both editions): total_flops = 6 * 70e9 * 15e12; flops_per_day = h100 * mfu * 1024 * 86400
-    days = sp.Rational(6 * 70 * 10**9 * 15 * 10**12) / (sp.Rational(1979 * 10**12, 2) * sp.Rational(1, 2) * 1024 * 86400)
+    days = (sp.Rational(6 * 70 * 10**9 * 15 * 10**12)
+            / (sp.Rational(1979 * 10**12, 2) * sp.Rational(1, 2) * 1024 * 86400))
     assert lecture02.napkin_time().days_lectured == days
     assert lecture02.napkin_time().days_catalog == days * sp.Rational(19790, 19780)
 
@@ -82,7 +83,7 @@ def test_share_figure_plots_the_hand_counted_shares():
     total = projections + attention + mlp + head
     row = next(r for r in lecture02.share_figure().rows if r[0] == "GPT-2 XL" and r[1] == 1024)
     expected = [100 * x / total for x in (projections, attention, mlp, head)]
-    assert all(abs(a - b) < 1e-9 for a, b in zip(row[2], expected))
+    assert all(abs(a - b) < 1e-9 for a, b in zip(row[2], expected, strict=True))
     for lang, word in (("en", "MLP"), ("zh", "注意力投影")):
         html = lecture02.share_figure().to_markdown(lang)
         root = ET.fromstring(html)

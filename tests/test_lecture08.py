@@ -6,9 +6,9 @@ The trace is stanford-cs336/spring2025-lectures, var/traces/lecture_08_stdout.tx
 from __future__ import annotations
 
 import numpy as np
+from test_collectives import Ring, all_gather, reduce_scatter
 
 from derivations.lectures import lecture08 as l08
-from test_collectives import Ring, all_gather, reduce_scatter
 
 SIZE = 100 * 1024**2 * 4  # 100 Mi float32 elements
 

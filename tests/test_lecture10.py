@@ -7,11 +7,10 @@ import html
 import re
 
 import pytest
-import sympy as sp
-
-from derivations import intensity, kv_cache, speculative, stats
-from derivations.lectures import lecture10
 from test_site import built_page
+
+from derivations import intensity, stats
+from derivations.lectures import lecture10
 
 LECTURE_PAGES = ["lecture-10/overview", "lecture-10/theory-intensity", "lecture-10/code-intensity",
                  "lecture-10/code-stats", "lecture-10/theory-speculative", "lecture-10/code-speculative"]

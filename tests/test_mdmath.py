@@ -49,7 +49,8 @@ def test_a_formula_katex_cannot_typeset_raises_quoting_it(tex):
 
 
 def test_markdown_math_is_typeset_and_the_rest_left_alone():
-    html = convert("Inline $a < b$, a \\$5 note, `$code$`.\n\n$$\n\\begin{aligned} x &= 1 \\\\ y &= 2 \\end{aligned}\n$$\n")
+    html = convert("Inline $a < b$, a \\$5 note, `$code$`.\n\n"
+                   "$$\n\\begin{aligned} x &= 1 \\\\ y &= 2 \\end{aligned}\n$$\n")
     assert html.count('<span class="arithmatex"><span class="katex">') == 1
     assert html.count('<div class="arithmatex"><span class="katex-display">') == 1
     assert "$5" in html and "<code>$code$</code>" in html

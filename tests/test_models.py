@@ -13,12 +13,19 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations import models
+from derivations import models, symbols
 from derivations.models import (
-    DEEPSEEK_V2, LLAMA2_7B, LLAMA2_13B, LLAMA2_70B, LLAMA3_8B, LLAMA3_70B, MISTRAL_7B, MODELS, Model,
+    DEEPSEEK_V2,
+    LLAMA2_7B,
+    LLAMA2_13B,
+    LLAMA2_70B,
+    LLAMA3_8B,
+    LLAMA3_70B,
+    MISTRAL_7B,
+    MODELS,
+    Model,
 )
 from derivations.stats import formulas, norm_weights
-from derivations import symbols
 
 RNG = np.random.default_rng(0)
 
@@ -47,7 +54,7 @@ def forward(matrices, norms, tokens, L, N, K, H):
     t = len(tokens)
     mask = np.triu(np.full((t, t), -np.inf), 1)
     for layer in range(L):
-        m = lambda name: matrices[f"{layer}.{name}"]  # noqa: E731
+        m = lambda name, layer=layer: matrices[f"{layer}.{name}"]  # noqa: E731
         h = rms(x, norms[f"{layer}.attn_norm"])
         q = (h @ m("wq")).reshape(t, N, H)
         k = np.repeat((h @ m("wk")).reshape(t, K, H), N // K, axis=1)  # each KV head serves N/K queries
@@ -161,7 +168,8 @@ def test_values_use_the_shared_symbols():
 
 def test_deepseek_v2_mla_shape():
     # DeepSeek-V2 (arXiv 2405.04434): 60 layers, 128 heads of 128, latent 512 + 64 RoPE dims.
-    assert (DEEPSEEK_V2.L, DEEPSEEK_V2.N, DEEPSEEK_V2.H, DEEPSEEK_V2.latent, DEEPSEEK_V2.rope) == (60, 128, 128, 512, 64)
+    assert ((DEEPSEEK_V2.L, DEEPSEEK_V2.N, DEEPSEEK_V2.H, DEEPSEEK_V2.latent, DEEPSEEK_V2.rope)
+            == (60, 128, 128, 512, 64))
     assert DEEPSEEK_V2.N * DEEPSEEK_V2.H == 16384  # the lecture's "N·H = 16384"
 
 

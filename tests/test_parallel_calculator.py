@@ -44,7 +44,7 @@ def test_generated_javascript_agrees_with_sympy(node):
     out = subprocess.run([node, "-e", script], input=json.dumps(POINTS), capture_output=True, text=True, check=True)
     results = json.loads(out.stdout)
     by_name = {pc._SHORT[symbol]: symbol for symbol in pc.INPUTS}
-    for point, result in zip(POINTS, results):
+    for point, result in zip(POINTS, results, strict=True):
         values = {by_name[name]: value for name, value in point.items()}
         for key, expr in pc.expressions().items():
             exact = float(expr.subs(values))
@@ -58,7 +58,8 @@ const out = {};
 const root = {
   querySelector(sel) {
     let m = sel.match(/name="([^"]+)"/);
-    if (m) return {tagName: ["stage", "recompute", "sp"].includes(m[1]) ? "SELECT" : "INPUT", value: String(values[m[1]])};
+    if (m) return {tagName: ["stage", "recompute", "sp"].includes(m[1]) ? "SELECT" : "INPUT",
+                   value: String(values[m[1]])};
     m = sel.match(/data-out="([^"]+)"/);
     return {set textContent(v) { out[m[1]] = v; }};
   },

@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from test_collectives import Ring, all_gather, buffers, reduce_scatter
 
 from derivations import parallelism as par
 from derivations.catalog.hardware import H100_SXM
 from derivations.catalog.interconnects import IB_NDR, NVLINK4
-from test_collectives import Ring, all_gather, buffers, reduce_scatter
 
 BF16 = np.float16  # a 2-byte stand-in: only sizes are counted
 
@@ -227,7 +227,8 @@ def test_tp_threshold_from_counted_flops_and_bytes():
     """One tensor-parallel layer's forward on one device: count matmul FLOPs from the shard
     shapes and the bytes of its two simulated all-reduces; FLOPs grow as h², bytes as h."""
     t, tokens, hidden = 4, 8, 64
-    shard_shapes = [(hidden, 3 * hidden // t), (hidden // t, hidden), (hidden, 4 * hidden // t), (4 * hidden // t, hidden)]
+    shard_shapes = [(hidden, 3 * hidden // t), (hidden // t, hidden),
+                    (hidden, 4 * hidden // t), (4 * hidden // t, hidden)]
     flops = sum(2 * tokens * rows * cols for rows, cols in shard_shapes)
     ring = Ring(t)
     for _ in range(2):  # after the attention output projection and after the MLP

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from pages import LANGS, notebook_names, page_names
 from weight import BUDGET_BYTES, page_bytes, page_files
 
@@ -71,7 +70,8 @@ def test_math_stylesheet_and_its_fonts_are_served_locally(site):
 # What a reader would see as raw TeX, were a formula left untypeset.
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\begin\{|\\(?:frac|text|operatorname|sum|cdot)\b|\$[^$<>\s][^$<>]*\$")
 # Code (a notebook's copy button holds its cell's source too), scripts and TeX kept for machines.
-UNREAD = re.compile(r"<(pre|code|script|style|annotation|textarea)\b.*?</\1>|<div class=\"clipboard-copy-txt\".*?</div>", re.S)
+UNREAD = re.compile(r"<(pre|code|script|style|annotation|textarea)\b.*?</\1>"
+                    r"|<div class=\"clipboard-copy-txt\".*?</div>", re.S)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -137,5 +137,6 @@ def test_each_language_has_its_own_search_index(site, lang):
 @pytest.mark.parametrize("name", notebook_names())
 def test_notebook_headings_share_the_english_anchors(site, name):
     """As page headings do; nbconvert alone gives Chinese headings an empty id."""
-    en, zh = (re.findall(r'<h[1-6] id="([^"]*)"', built_page(site.site, name, lang).read_text("utf-8")) for lang in LANGS)
+    en, zh = (re.findall(r'<h[1-6] id="([^"]*)"', built_page(site.site, name, lang).read_text("utf-8"))
+              for lang in LANGS)
     assert en == zh and all(en), (en, zh)

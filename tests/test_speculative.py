@@ -88,7 +88,7 @@ def test_identical_models_accept_every_draft():
 
 def exact_output(p: list[Fraction], q: list[Fraction]) -> list[Fraction]:
     """The algorithm's output distribution by enumerating its branches with fractions."""
-    residual = [max(qi - pi, Fraction(0)) for pi, qi in zip(p, q)]
+    residual = [max(qi - pi, Fraction(0)) for pi, qi in zip(p, q, strict=True)]
     out = [Fraction(0)] * len(q)
     for drafted, p_x in enumerate(p):
         if p_x == 0:
@@ -256,5 +256,5 @@ def test_best_gamma_for_alpha_09_is_beyond_the_table():
 
 def test_sampler_over_proposes_more_than_one_token():
     check = speculative.sampler_check()
-    assert sum(p > q for p, q in zip(check.draft, check.target)) >= 2
+    assert sum(p > q for p, q in zip(check.draft, check.target, strict=True)) >= 2
     assert "$p$" in check.to_markdown("en")

@@ -13,8 +13,8 @@ import pytest
 import sympy as sp
 
 from derivations import stats
-from derivations.lectures import lecture10
 from derivations.hardware import A100_40GB, H100_SXM, TPU_V5E, Accelerator
+from derivations.lectures import lecture10
 from derivations.models import LLAMA2_13B, LLAMA2_70B, MODELS, Model
 from derivations.symbols import B, D, F, H, K, L, N, S, V, bandwidth, kv_bytes, param_bytes
 from derivations.symbols import params as P
@@ -136,7 +136,8 @@ def test_int8_halves_and_int4_quarters_the_weights():
     assert int4 == 6_507_724_800 == bf16 / 4  # half a byte per value
 
 
-@pytest.mark.parametrize("value, size", [("int8", 1), ("int4", sp.Rational(1, 2)), (1, 1), (sp.Rational(1, 2), sp.Rational(1, 2))])
+@pytest.mark.parametrize("value, size", [("int8", 1), ("int4", sp.Rational(1, 2)), (1, 1),
+                                         (sp.Rational(1, 2), sp.Rational(1, 2))])
 def test_kv_dtype(value, size):
     result = stats.decode(LLAMA2_13B, H100_SXM, batch=64, seq_len=SEQ, kv_bytes=value)
     assert result.kv_bytes_per_seq == size * 2 * 1024 * 40 * 128 * 40
@@ -196,9 +197,9 @@ def test_throughput_limit_llama2_13b():
 def test_throughput_grows_with_diminishing_gains():
     # B·β/(B·KV + P) is increasing and concave in B: each extra sequence adds less than the last.
     values = [stats.decode(LLAMA2_13B, H100_SXM, batch=b, seq_len=SEQ).throughput for b in range(1, 8)]
-    gains = [b - a for a, b in zip(values, values[1:])]
+    gains = [b - a for a, b in zip(values, values[1:], strict=False)]
     assert all(g > 0 for g in gains)
-    assert all(later < earlier for earlier, later in zip(gains, gains[1:]))
+    assert all(later < earlier for earlier, later in zip(gains, gains[1:], strict=False))
 
 
 # ---------------------------------------------------------------- tables, claims, param counts

@@ -180,7 +180,8 @@ def tiny_forward(m: Model, weights, tokens: np.ndarray):
             heads = []
             for n in range(m.N):
                 kv = n // group
-                q_n, k_n, v_n = q[:, n * m.H:(n + 1) * m.H], k[:, kv * m.H:(kv + 1) * m.H], v[:, kv * m.H:(kv + 1) * m.H]
+                q_n = q[:, n * m.H:(n + 1) * m.H]
+                k_n, v_n = k[:, kv * m.H:(kv + 1) * m.H], v[:, kv * m.H:(kv + 1) * m.H]
                 scores = keep(counter.mm(q_n, k_n.T) / np.sqrt(m.H))
                 scores = np.where(np.tril(np.ones((T, T))) == 1, scores, -np.inf)
                 heads.append(counter.mm(keep(softmax(scores)), v_n))

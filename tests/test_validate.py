@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations.symbols import B, G, T
 from derivations.core.validate import positive, positive_int
+from derivations.symbols import B, G, T
 
 NAME = "widget_count"  # a name no message would contain by accident
 

@@ -164,4 +164,5 @@ class InterconnectTable(render.Published):
 
 
 def interconnect_table() -> InterconnectTable:
+    """The table of every catalog link (`INTERCONNECTS`)."""
     return InterconnectTable()

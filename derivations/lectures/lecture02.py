@@ -41,7 +41,8 @@ i18n.register("lecture02", messages={
     'l02_share_mlp': ('MLP', 'MLP'),
     'l02_share_lm_head': ('LM head', '语言模型头'),
     'l02_ratio': ('Step FLOPs / (6·N·T)', '单步FLOPs/(6·N·T)'),
-    'l02_state_gb': ('Weights, gradients, AdamW state (GB, {bytes} B/param)', '权重、梯度、AdamW状态（GB，每参数{bytes}字节）'),
+    'l02_state_gb': ('Weights, gradients, AdamW state (GB, {bytes} B/param)',
+                     '权重、梯度、AdamW状态（GB，每参数{bytes}字节）'),
     'l02_act_gb': ('Activations, one sequence, bf16 (GB)', '单条序列的激活值，bf16（GB）'),
     'l02_operation': ('Operation', '运算'),
     'l02_flops': ('FLOPs', 'FLOPs'),
@@ -122,6 +123,8 @@ def napkin_params(bytes_per_param) -> sp.Expr:
 
 @dataclass(frozen=True)
 class NapkinTime(render.Published):
+    """Question 1's answer: training FLOPs, days as lectured and with catalog figures, and the claims checked."""
+
     flops: sp.Expr
     days_lectured: sp.Expr
     days_catalog: sp.Expr
@@ -169,6 +172,8 @@ def napkin_time() -> NapkinTime:
 
 @dataclass(frozen=True)
 class NapkinMemory(render.Published):
+    """Question 2's answer: the largest trainable model under each edition's recipe, and the claims checked."""
+
     rows: tuple[tuple[str, training.Recipe], ...]
     claims: Claims
 
@@ -200,7 +205,8 @@ def napkin_memory() -> NapkinMemory:
         Claim(("2026: (80e9 · 8) / (2 + 2 + (4 + 4))", "2026版：(80e9 · 8) / (2 + 2 + (4 + 4))"),
               napkin_params(2 + 2 + (4 + 4)), "==", training.largest_model(memory, training.LECTURE_2026),
               "N_{2026}"),
-        Claim(("2025's caveat: bf16 copies plus an fp32 master save nothing", "2025版的附注：bf16副本加fp32主权重并不省内存"),
+        Claim(("2025's caveat: bf16 copies plus an fp32 master save nothing",
+               "2025版的附注：bf16副本加fp32主权重并不省内存"),
               training.MIXED_MASTER.bytes_per_param, "==", training.FP32_ADAM.bytes_per_param, "b_{\\mathrm{mixed}}"),
     ))
     return NapkinMemory((("l02_2025", training.FP32_ADAM), ("l02_2026", training.LECTURE_2026)), claims)
@@ -220,12 +226,14 @@ def errata() -> Claims:
         Claim(('2025: "8 H100s for 2 weeks" computes 8·(60·60·24·7)·peak, one week',
                '2025版：“8张H100训练2周”实际算的是8·(60·60·24·7)·峰值，只有一周'),
               two_weeks / TWO_WEEKS_AS_PRINTED_2025, "==", 2, r"C_{2\,\mathrm{wk}} / C_{\mathrm{printed}}"),
-        Claim(("2026: the code has the factor 2 (8·2·(60·60·24·7)·peak)", "2026版：代码补上了因子2（8·2·(60·60·24·7)·峰值）"),
+        Claim(("2026: the code has the factor 2 (8·2·(60·60·24·7)·peak)",
+               "2026版：代码补上了因子2（8·2·(60·60·24·7)·峰值）"),
               two_weeks, "==", 8 * 2 * (60 * 60 * 24 * 7) * H100_PEAK_AS_LECTURED, r"C_{2\,\mathrm{wk}}"),
         Claim(("GPT-3 FFN matrix in fp32: 2304 · 1024 · 1024 bytes (the lecture's assert)",
                "GPT-3前馈层的一个矩阵（fp32）：2304 · 1024 · 1024字节（课上的断言）"),
               gpt3_bytes, "==", GPT3_FFN_BYTES_ASSERTED, r"4 \cdot 4d \cdot d"),
-        Claim(('its comment "2.3 GB" is 2304 MiB: 2.42 GB or 2.25 GiB', "注释中的“2.3 GB”其实是2304 MiB：即2.42 GB或2.25 GiB"),
+        Claim(('its comment "2.3 GB" is 2304 MiB: 2.42 GB or 2.25 GiB',
+               "注释中的“2.3 GB”其实是2304 MiB：即2.42 GB或2.25 GiB"),
               sp.Rational(gpt3_bytes, 2**30), "==", sp.Rational(9, 4), r"M_{\mathrm{FFN}} / 2^{30}"),
     ))
 
@@ -246,7 +254,8 @@ def format_claims() -> Claims:
         Claim(("bf16 has fp32's range", "bf16与fp32动态范围相同"), formats.BF16.min_normal, "==",
               formats.FP32.min_normal, r"x_{\min}^{\mathrm{bf16}}"),
         Claim(("bf16's largest value is within 1 % of fp32's", "bf16的最大值与fp32的相差不到1%"),
-              formats.FP32.max / formats.BF16.max, "<", sp.Rational(101, 100), r"x_{\max}^{32}/x_{\max}^{\mathrm{bf16}}"),
+              formats.FP32.max / formats.BF16.max, "<", sp.Rational(101, 100),
+              r"x_{\max}^{32}/x_{\max}^{\mathrm{bf16}}"),
         Claim(("fp16 halves fp32's memory", "fp16占用的内存是fp32的一半"), formats.FP16.bytes, "==",
               formats.FP32.bytes / 2, r"b_{16}"),
     ))
@@ -257,6 +266,8 @@ def format_claims() -> Claims:
 
 @dataclass(frozen=True)
 class IntensityRow:
+    """One operation of the intensity examples: its glossary key, FLOPs and bytes moved."""
+
     key: str
     flops: sp.Expr
     bytes: sp.Expr
@@ -264,6 +275,8 @@ class IntensityRow:
 
 @dataclass(frozen=True)
 class IntensityExamples(render.Published):
+    """The 2026 edition's operations with their FLOPs, bytes and intensities, and the claims checked."""
+
     n_vector: int
     n_matrix: int
     rows: tuple[IntensityRow, ...]
@@ -311,6 +324,8 @@ def intensity_examples(n_vector: int = 1024 * 1024, n_matrix: int = 1024) -> Int
 
 @dataclass(frozen=True)
 class Gpt2Check(render.Published):
+    """GPT-2 parameter counts (Assignment 1's and the original architecture's) against the checkpoints."""
+
     rows: tuple[tuple[Model, int, int, int], ...]
     claims: Claims
 
@@ -335,6 +350,8 @@ def gpt2_check() -> Gpt2Check:
 
 @dataclass(frozen=True)
 class TransformerTable(render.Published):
+    """Each accounting model at one context: parameters, forward FLOPs, their shares, 6ND ratio and memory."""
+
     seq_len: int
     rows: tuple[tuple[Model, training.Accounting, sp.Expr], ...]
 
@@ -348,7 +365,7 @@ class TransformerTable(render.Published):
         for model, a, activations in self.rows:
             total = a.forward_flops
 
-            def share(*keys):
+            def share(*keys, a=a, total=total):
                 return f"${render.decimal(100 * sum(a.component(k).forward_flops for k in keys) / total, 3)}\\,\\%$"
 
             body.append([model.name, f"${render.decimal(a.params, 4)}$", f"${render.decimal(total, 4)}$",
@@ -383,7 +400,8 @@ class ShareShift(render.Published):
                 continue
             shares = (100 * a.component(c.key).forward_flops / a.forward_flops for a in (self.short, self.long))
             body.append([message(f"tr_acc_{c.key}", lang), *(f"${render.decimal(s, 3)}\\,\\%$" for s in shares)])
-        body.append([message("l02_ratio", lang), *(f"${render.decimal(a.ratio_to_6nd, 4)}$" for a in (self.short, self.long))])
+        body.append([message("l02_ratio", lang),
+                     *(f"${render.decimal(a.ratio_to_6nd, 4)}$" for a in (self.short, self.long))])
         return render.table(header, body)
 
 
@@ -431,10 +449,10 @@ def answer(key: str) -> Answer:
     Examples:
         >>> "65504" in answer("fmt-overflow").to_markdown("en").replace("{,}", "")
         True
-        >>> answer("nope")
+        >>> answer("nope")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: key must be one of fmt-overflow, fmt-accumulate, fmt-flush, fmt-fp8, fmt-weights, flops-matmul, flops-two-layer, flops-llama, flops-hfu, flops-matvec, mem-one-chip, mem-70b, mem-activations, mem-accumulation; got 'nope'
+        ValueError: key must be one of fmt-overflow, fmt-accumulate, ..., mem-accumulation; got 'nope'
     """
     if key not in ANSWERS:
         raise ValueError(f"key must be one of {', '.join(ANSWERS)}; got {key!r}")
@@ -449,7 +467,8 @@ def _fmt_overflow():
              f"already past the largest finite value. 65520 is exactly halfway; ties go to the even mantissa, "
              f"the upper one, so it overflows: 65519 rounds to {_m(below)}, 65520 to {_m(at)}.",
              f"fp16在最大值附近的间距是{_m(f.spacing(f.max))}，所以65520两侧可表示的值是{_m(f.max)}和再往上一格的"
-             f"{_m(f.max + f.spacing(f.max))}，后者已超出最大有限值。65520恰在正中间，按偶数优先取尾数为偶数的值，也就是上面那个，"
+             f"{_m(f.max + f.spacing(f.max))}，后者已超出最大有限值。"
+             "65520恰在正中间，按偶数优先取尾数为偶数的值，也就是上面那个，"
              f"于是上溢：65519舍入为{_m(below)}，65520舍入为{_m(at)}。"),)
 
 
@@ -472,7 +491,8 @@ def _fmt_flush():
              f"$10^{{-8}}$ is below that threshold, so it becomes {_m(f.round(sp.Rational(1, 10**8)))}; "
              f"in bf16 the smallest normal value is {_m(formats.BF16.min_normal)}, far below $10^{{-8}}$.",
              f"fp16最小的次正规数是{_m(f.min_subnormal)}（即$2^{{-24}}$）；不超过它一半（{_m(half)}）的数都舍入为0"
-             f"（恰好等于一半时按偶数优先舍入，得0）。$10^{{-8}}$低于这个阈值，于是变成{_m(f.round(sp.Rational(1, 10**8)))}；"
+             f"（恰好等于一半时按偶数优先舍入，得0）。"
+             f"$10^{{-8}}$低于这个阈值，于是变成{_m(f.round(sp.Rational(1, 10**8)))}；"
              f"而bf16的最小正规数是{_m(formats.BF16.min_normal)}，远小于$10^{{-8}}$。"),)
 
 
@@ -483,7 +503,8 @@ def _fmt_fp8():
              f"precision: the usual split is E4M3 for weights and activations (precision) and E5M2 for "
              f"gradients (range).",
              f"E4M3的机器精度是{_m(a.eps)}，最大值{_m(a.max)}；E5M2的机器精度是{_m(b.eps)}，最大值{_m(b.max)}。"
-             f"多一位指数，范围扩大到{_m(b.max / a.max)}倍，代价是精度减半。常见的分工是：权重和激活值用E4M3（要精度），"
+             f"多一位指数，范围扩大到{_m(b.max / a.max)}倍，代价是精度减半。"
+             "常见的分工是：权重和激活值用E4M3（要精度），"
              f"梯度用E5M2（要范围）。"),)
 
 
@@ -516,7 +537,8 @@ def _flops_two_layer():
              f"{_m(sp.Rational(backward, forward))} times the forward. Per parameter per example: "
              f"{_m(sp.Rational(forward + backward, B * 2 * D * D))}. (The first layer's input gradient is not "
              f"needed, so a careful implementation skips {_m(training.matmul_flops(B, D, D))} of them.)",
-             f"前向：两次$B \\times D$乘$D \\times D$，共{_m(forward)} FLOPs。反向：每层一次乘法求权重梯度、一次求输入梯度，"
+             f"前向：两次$B \\times D$乘$D \\times D$，共{_m(forward)} FLOPs。"
+             "反向：每层一次乘法求权重梯度、一次求输入梯度，"
              f"共{_m(backward)} FLOPs，是前向的{_m(sp.Rational(backward, forward))}倍。折合每参数每样本"
              f"{_m(sp.Rational(forward + backward, B * 2 * D * D))} FLOPs。（第一层对输入的梯度用不上，"
              f"实现得仔细一些，可以省下其中的{_m(training.matmul_flops(B, D, D))}。）"),)
@@ -565,7 +587,8 @@ def _mem_70b():
     return ((f"{_m(n)} × {training.MIXED_MASTER.bytes_per_param} bytes = {_m(total / 10**9)} GB, so at least "
              f"{_m(chips)} H100s of 80 GB just for weights, gradients and optimizer state, and only if they are "
              f"sharded across the chips (ZeRO, lecture 7).",
-             f"{_m(n)} × {training.MIXED_MASTER.bytes_per_param}字节 = {_m(total / 10**9)} GB，所以仅权重、梯度和优化器状态"
+             f"{_m(n)} × {training.MIXED_MASTER.bytes_per_param}字节 = {_m(total / 10**9)} GB，"
+             "所以仅权重、梯度和优化器状态"
              f"就至少需要{_m(chips)}张80 GB的H100，而且前提是把这些状态切分到各张芯片上（ZeRO，第7讲）。"),)
 
 
@@ -574,7 +597,8 @@ def _mem_activations():
     return ((f"GPT-2 XL, one sequence, bf16: {_m(short, 3)} GB at $T = {CONTEXTS[0]}$ and {_m(long, 3)} GB at "
              f"$T = {CONTEXTS[1]}$, {_m(long / short, 3)} times more for 16 times the tokens: the attention "
              f"scores and their softmax grow with $T^2$.",
-             f"GPT-2 XL，单条序列，bf16：$T = {CONTEXTS[0]}$时{_m(short, 3)} GB，$T = {CONTEXTS[1]}$时{_m(long, 3)} GB。"
+             f"GPT-2 XL，单条序列，bf16：$T = {CONTEXTS[0]}$时{_m(short, 3)} GB，"
+             f"$T = {CONTEXTS[1]}$时{_m(long, 3)} GB。"
              f"词元数增加到16倍，激活值却增加到{_m(long / short, 3)}倍：注意力分数及其softmax随$T^2$增长。"),)
 
 
@@ -639,6 +663,8 @@ def step_memory(B, D, L, weight_bytes, state_bytes, states=1):
 
 @dataclass(frozen=True)
 class GradientExample(render.Published):
+    """A worked example's named quantities and values, and the claims checked."""
+
     rows: tuple[tuple[str, sp.Expr], ...]
     claims: Claims
 
@@ -737,6 +763,8 @@ _SHARE_GROUPS = (("l02_share_attn_proj", ("attn_proj",)), ("l02_share_attn_tt", 
 
 @dataclass(frozen=True)
 class ShareFigure(render.Published):
+    """The bar figure of component shares of forward FLOPs, per model at two contexts."""
+
     short: int
     long: int
     rows: tuple[tuple[str, int, tuple[float, ...]], ...]  # (model, T, percentages per group)
@@ -751,7 +779,7 @@ class ShareFigure(render.Published):
             for index, (key, _) in enumerate(_SHARE_GROUPS):
                 widths = [shares[index] for _, _, shares in self.rows]
                 axes.barh(y, widths, left=left, color=COLORS[index], height=0.7, label=message(key, lang))
-                left = [a + b for a, b in zip(left, widths)]
+                left = [a + b for a, b in zip(left, widths, strict=True)]
             axes.set_yticks(y, labels)
             axes.set_xlim(0, 100)
             axes.set_xlabel(message("l02_fig_axis", lang))
@@ -762,7 +790,7 @@ class ShareFigure(render.Published):
         sep = message("l02_fig_sep", lang)
         rows = sep.join(message("l02_fig_row", lang, model=name, seq_len=t, shares=", ".join(
             message("l02_fig_share", lang, label=message(key, lang), value=f"{share:.3g}")
-            for (key, _), share in zip(_SHARE_GROUPS, shares))) for name, t, shares in self.rows)
+            for (key, _), share in zip(_SHARE_GROUPS, shares, strict=True))) for name, t, shares in self.rows)
         return figure_html(draw, key="flop-shares", lang=lang, height_in=6.2,
                      title=message("l02_fig_title", lang, short=self.short, long=self.long),
                      desc=message("l02_fig_desc", lang, rows=rows),

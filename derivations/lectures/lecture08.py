@@ -106,12 +106,14 @@ class MeasuredTable(render.Published):
             rows.append([render.math(rank), f"${times[rank]}$", f"${printed[rank]}$",
                          f"${render.decimal(lecture / GIB, 4)}$",
                          f"${render.decimal(collectives.algorithm_bandwidth(full, seconds) / 10**9, 4)}$",
-                         f"${render.decimal(collectives.bus_bandwidth(self.op, full, WORLD_SIZE, seconds) / 10**9, 4)}$"])
+                         f"${render.decimal(collectives.bus_bandwidth(self.op, full, WORLD_SIZE, seconds) / 10**9, 4)}"
+                         "$"])
         return render.table(header, rows)
 
 
 @derived
 def measured_table(op: str = "all_reduce") -> MeasuredTable:
+    """The trace's timings for `op` (all-reduce or reduce-scatter) with the bandwidths derived from them."""
     if op not in ("all_reduce", "reduce_scatter"):
         raise ValueError(f"op must be all_reduce or reduce_scatter; got {op!r}")
     return MeasuredTable(op)
@@ -124,13 +126,14 @@ def stdout_claims() -> Claims:
     example = [sum(i + rank for rank in range(WORLD_SIZE)) for i in range(WORLD_SIZE)]
     items = [Claim(("all-reduce of [0, 1, 2, 3] + rank over 4 ranks, as printed",
                     "4个进程各以[0, 1, 2, 3] + r做全规约，打印出的结果"),
-                   sum(abs(d - q) for d, q in zip(example, ALL_REDUCE_EXAMPLE_PRINTED)), "==", 0,
+                   sum(abs(d - q) for d, q in zip(example, ALL_REDUCE_EXAMPLE_PRINTED, strict=True)), "==", 0,
                    r"\sum_i \left\lvert \sum_r (i + r) - y_i \right\rvert")]
     for (op, op_zh), times, printed, formula in (
             (("all-reduce", "全规约"), ALL_REDUCE_MS, ALL_REDUCE_PRINTED, lecture_all_reduce_bandwidth),
             (("reduce-scatter", "规约分散"), REDUCE_SCATTER_MS, REDUCE_SCATTER_PRINTED,
              lecture_reduce_scatter_bandwidth)):
-        consistent = sum(_rounding_holds(printed[rank], lambda s_: formula(size, WORLD_SIZE, s_), times[rank])
+        consistent = sum(_rounding_holds(printed[rank], lambda s_, formula=formula: formula(size, WORLD_SIZE, s_),
+                                         times[rank])
                          for rank in times)
         items.append(Claim((f"{op}: ranks whose printed GB/s follows from their printed ms",
                             f"{op_zh}：打印的带宽可由打印的用时算出的进程数"),
@@ -150,14 +153,19 @@ def errata() -> Claims:
     corrected = collectives.bus_bandwidth("reduce_scatter", size * WORLD_SIZE, WORLD_SIZE, rank0) / GIB
     all_reduce0 = collectives.bus_bandwidth("all_reduce", size, WORLD_SIZE, _seconds(ALL_REDUCE_MS[0])) / GIB
     return Claims((
-        Claim(("lecture's all-reduce bandwidth is nccl-tests' bus bandwidth", "课上的全规约带宽就是nccl-tests的总线带宽"),
-              sp.cancel(lecture_all_reduce_bandwidth(M, n, t_) / collectives.bus_bandwidth("all_reduce", M, n, t_)), "==", 1,
+        Claim(("lecture's all-reduce bandwidth is nccl-tests' bus bandwidth",
+               "课上的全规约带宽就是nccl-tests的总线带宽"),
+              sp.cancel(lecture_all_reduce_bandwidth(M, n, t_) / collectives.bus_bandwidth("all_reduce", M, n, t_)),
+              "==", 1,
               r"\hat{W} / W_{\mathrm{bus}}"),
-        Claim(("2025 reduce-scatter formula (output bytes) reads busbw / n", "2025年的规约分散公式按输出字节数计，读数只有总线带宽的1/n"),
+        Claim(("2025 reduce-scatter formula (output bytes) reads busbw / n",
+               "2025年的规约分散公式按输出字节数计，读数只有总线带宽的1/n"),
               sp.cancel(bus_rs / lecture_rs), "==", n, r"W_{\mathrm{bus}} / \hat{W}"),
-        Claim(("rank 0: printed 74, nccl-tests busbw of the same run (GiB/s)", "进程0：打印值为74，同一次运行按nccl-tests算出的总线带宽（GiB/s）"),
+        Claim(("rank 0: printed 74, nccl-tests busbw of the same run (GiB/s)",
+               "进程0：打印值为74，同一次运行按nccl-tests算出的总线带宽（GiB/s）"),
               corrected, ">", 4 * 73, r"W_{\mathrm{bus}, 0}"),
-        Claim(("corrected reduce-scatter busbw exceeds all-reduce's on the same node", "修正后，规约分散的总线带宽高于同一节点上全规约的总线带宽"),
+        Claim(("corrected reduce-scatter busbw exceeds all-reduce's on the same node",
+               "修正后，规约分散的总线带宽高于同一节点上全规约的总线带宽"),
               corrected, ">", all_reduce0, r"W_{\mathrm{bus}, 0}"),
         Claim(("\"GB/s\" printed are GiB/s: 1024³ over 10⁹", "打印的“GB/s”其实是GiB/s：1024³与10⁹之比"),
               sp.Rational(GIB, 10**9), ">", 1, r"2^{30} / 10^{9}"),
@@ -178,9 +186,11 @@ def hbm_vs_nvlink() -> parallelism.Equations:
     """How much faster HBM is than NVLink, as lectured (mixing a bidirectional figure) and per direction."""
     return parallelism.Equations((
         (("HBM over NVLink, as lectured", "HBM与NVLink之比，按课上的数字"),
-         rf"\frac{{3.9 \times 10^{{12}}}}{{9 \times 10^{{11}}}} \approx {render.decimal(sp.Rational(HBM_AS_LECTURED, NVLINK_AS_LECTURED), 3)}"),
+         rf"\frac{{3.9 \times 10^{{12}}}}{{9 \times 10^{{11}}}} \approx "
+         rf"{render.decimal(sp.Rational(HBM_AS_LECTURED, NVLINK_AS_LECTURED), 3)}"),
         (("HBM over NVLink, H100 SXM, per direction", "HBM与NVLink之比，H100 SXM，单向"),
-         rf"\frac{{3.35 \times 10^{{12}}}}{{4.5 \times 10^{{11}}}} \approx {render.decimal(H100_SXM.hbm_bytes_per_s / NVLINK4.bytes_per_s, 3)}"),
+         rf"\frac{{3.35 \times 10^{{12}}}}{{4.5 \times 10^{{11}}}} \approx "
+         rf"{render.decimal(H100_SXM.hbm_bytes_per_s / NVLINK4.bytes_per_s, 3)}"),
     ))
 
 
@@ -199,12 +209,14 @@ def zero_claims() -> Claims:
         derived_gb = parallelism.zero_memory(**ZERO_FIGURE_1, stage=stage) / 10**9
         items.append(Claim((f"ZeRO figure 1, stage {stage}: printed {printed} GB (to 0.05)",
                             f"ZeRO论文图1，阶段{stage}：图中为{printed} GB（误差不超过0.05）"),
-                           abs(derived_gb - sp.Rational(printed)), "<", sp.Rational(5, 100), rf"\lvert M_{stage} - {printed}\rvert"))
+                           abs(derived_gb - sp.Rational(printed)), "<", sp.Rational(5, 100),
+                           rf"\lvert M_{stage} - {printed}\rvert"))
     for stage, printed in enumerate(LECTURE7_A100_PRINTED_B):
         derived_b = parallelism.zero_largest_model(**LECTURE7_A100, stage=stage) / 10**9
         items.append(Claim((f"lecture 7, 8 × A100 80 GB, stage {stage}: printed {printed}B (to 0.01)",
                             f"第7讲，8张80 GB的A100，阶段{stage}：课上为{printed}B（误差不超过0.01）"),
-                           abs(derived_b - sp.Rational(printed)), "<", sp.Rational(1, 100), rf"\lvert N_{stage} - {printed}\rvert"))
+                           abs(derived_b - sp.Rational(printed)), "<", sp.Rational(1, 100),
+                           rf"\lvert N_{stage} - {printed}\rvert"))
     return Claims(tuple(items))
 
 
@@ -212,7 +224,8 @@ def zero_claims() -> Claims:
 @dataclass(frozen=True)
 class MlpTraffic(render.Published):
     """Bytes one device sends per step in lecture 8's data-, tensor- and pipeline-parallel MLPs,
-    counted on numpy arrays standing for each rank's shards, and the closed forms they match."""
+    counted on numpy arrays standing for each rank's shards, and the closed forms they match.
+    """
 
     rows: tuple[tuple[str, str, int, sp.Expr], ...]  # strategy key, collective, counted, formula
 
@@ -313,6 +326,7 @@ def _gb(value) -> str:
 
 @derived
 def answers_collectives() -> tuple[Answers, ...]:
+    """Answers to the collectives questions: all-reduce times, bandwidths, the latency crossover, all-to-all."""
     nvlink = NVLINK4.bytes_per_s
     grads = 2 * 7 * 10**9  # a 7B model's bf16 gradients
     q1 = Answers((
@@ -330,7 +344,8 @@ def answers_collectives() -> tuple[Answers, ...]:
     alpha = sp.Rational(5, 10**6)
     crossover = 8 * alpha * nvlink  # 2(n-1)α = 2(n-1)M/(nW)  ⇔  M = nαW
     q3 = Answers((
-        ((r"buffer where latency equals bandwidth time (n = 8, α = 5 µs)", "时延项与带宽项相等时的缓冲区（n = 8，α = 5 µs）"),
+        ((r"buffer where latency equals bandwidth time (n = 8, α = 5 µs)",
+          "时延项与带宽项相等时的缓冲区（n = 8，α = 5 µs）"),
          _gb(crossover)),
         (("check: the two terms there", "验算：此时两项分别为"),
          rf"{_ms(14 * alpha)},\ {_ms(collectives.time('all_reduce', crossover, 8, nvlink))}"),
@@ -345,6 +360,7 @@ def answers_collectives() -> tuple[Answers, ...]:
 
 @derived
 def answers_data_parallel() -> tuple[Answers, ...]:
+    """Answers to the data-parallel questions: ZeRO memory per device, overlap and traffic."""
     params, hbm = 70 * 10**9, 80 * 10**9
     q1 = Answers(tuple(
         ((f"ZeRO-{stage}, 70B, 64 devices, K = 12", f"ZeRO-{stage}，70B，64台设备，K = 12"),
@@ -357,14 +373,16 @@ def answers_data_parallel() -> tuple[Answers, ...]:
     tokens = parallelism.dp_tokens_to_be_compute_bound("H100_SXM", "IB_NDR", 1024, 0)
     batch = 4 * 1024**2
     q3 = Answers((
-        (("tokens per device to hide DDP's all-reduce (H100, IB NDR)", "掩盖DDP全规约所需的每台设备词元数（H100，InfiniBand NDR）"),
+        (("tokens per device to hide DDP's all-reduce (H100, IB NDR)",
+          "掩盖DDP全规约所需的每台设备词元数（H100，InfiniBand NDR）"),
          render.decimal(tokens, 4)),
         (("largest data-parallel degree for a 4M-token batch", "批次为4M词元时的最大数据并行度"),
          render.latex(sp.floor(batch / tokens))),
     ))
     traffic = parallelism.zero_traffic(params, 64, 3)
     q4 = Answers((
-        (("bytes one device sends per step, ZeRO-3, 70B, 64 devices", "ZeRO-3、70B模型、64台设备：每台设备每步发送的字节数"), _gb(traffic)),
+        (("bytes one device sends per step, ZeRO-3, 70B, 64 devices",
+          "ZeRO-3、70B模型、64台设备：每台设备每步发送的字节数"), _gb(traffic)),
         (("time over InfiniBand NDR", "经InfiniBand NDR的用时"),
          rf"{render.decimal(traffic / IB_NDR.bytes_per_s, 3)}\ \mathrm{{s}}"),
     ))
@@ -373,14 +391,17 @@ def answers_data_parallel() -> tuple[Answers, ...]:
 
 @derived
 def answers_tensor_pipeline() -> tuple[Answers, ...]:
+    """Answers to the pipeline- and tensor-parallel questions: bubbles, micro-batches, TP thresholds and traffic."""
     q1 = Answers((
         (("bubble, p = 8, m = 32", "气泡，p = 8，m = 32"), render.latex(parallelism.bubble_fraction(8, 32))),
-        (("bubble, p = 8, m = 32, v = 2", "气泡，p = 8，m = 32，v = 2"), render.latex(parallelism.bubble_fraction(8, 32, 2))),
+        (("bubble, p = 8, m = 32, v = 2",
+          "气泡，p = 8，m = 32，v = 2"), render.latex(parallelism.bubble_fraction(8, 32, 2))),
     ))
     micro = sp.ceiling((16 - 1) / sp.Rational(5, 100))
     q2 = Answers(((("micro-batches for a bubble of at most 5% with p = 16", "p = 16时气泡不超过5%所需的微批次数"),
                    render.latex(micro)),
-                  (("check: bubble at that m", "验算：该m下的气泡"), render.latex(parallelism.bubble_fraction(16, micro))),))
+                  (("check: bubble at that m",
+                    "验算：该m下的气泡"), render.latex(parallelism.bubble_fraction(16, micro))),))
     q3 = Answers((
         (("h above which t = 8 is compute-bound on NVLink 4", "t = 8时在NVLink 4上达到计算受限所需的h"),
          render.decimal(parallelism.tp_hidden_to_be_compute_bound("H100_SXM", "NVLINK4", 8), 4)),
@@ -397,6 +418,7 @@ def answers_tensor_pipeline() -> tuple[Answers, ...]:
 
 @derived
 def answers_activations() -> tuple[Answers, ...]:
+    """Answers to the activation questions: bytes per layer by parallelism, the scores' share, recomputation."""
     shape = dict(seq_len=2048, batch=1, hidden=12288, heads=96)
     cases = (
         (("GPT-3 layer, no parallelism", "GPT-3单层，不并行"), {}),
@@ -408,11 +430,14 @@ def answers_activations() -> tuple[Answers, ...]:
     q1 = Answers(tuple((label, rf"{_gb(parallelism.activation_bytes(**shape, **kwargs))}\ \times 96 = "
                         rf"{_gb(96 * parallelism.activation_bytes(**shape, **kwargs))}") for label, kwargs in cases))
     llama = parallelism.attention_share("Llama 3 405B", 8192, 16384, 128)
-    q2 = Answers(((("5as/h for Llama 3 405B at s = 8192", "Llama 3 405B在s = 8192时的5as/h"), render.latex(llama.ratio)),
-                  (("share of the attention scores", "注意力分数部分的占比"), rf"{render.decimal(llama.share * 100, 3)}\%")))
+    q2 = Answers(((("5as/h for Llama 3 405B at s = 8192",
+                    "Llama 3 405B在s = 8192时的5as/h"), render.latex(llama.ratio)),
+                  (("share of the attention scores",
+                    "注意力分数部分的占比"), rf"{render.decimal(llama.share * 100, 3)}\%")))
     full = parallelism.activation_bytes(**shape, recompute="full")
     q3 = Answers(((("full recomputation, per layer", "完全重计算，每层"), _gb(full)),
-                  (("training FLOPs with full recomputation over without: 8N/6N", "完全重计算与不重计算时训练FLOPs之比：8N/6N"),
+                  (("training FLOPs with full recomputation over without: 8N/6N",
+                    "完全重计算与不重计算时训练FLOPs之比：8N/6N"),
                    render.latex(sp.Rational(8, 6)))))
     return q1, q2, q3
 
@@ -500,6 +525,8 @@ DEEPSEEK_V3 = {"active_params": 37 * 10**9, "tokens": 14_800 * 10**9, "gpus": 20
 
 @dataclass(frozen=True)
 class RunTable(render.Published):
+    """The table of published training layouts: degrees, memory per GPU, FLOPs and days."""
+
     runs: tuple[Run, ...]
 
     def to_markdown(self, lang: str) -> str:
@@ -521,11 +548,13 @@ class RunTable(render.Published):
 
 @derived
 def run_table() -> RunTable:
+    """The table of the published runs in `RUNS`."""
     return RunTable(RUNS)
 
 
 @derived
 def megatron_formulas() -> parallelism.Equations:
+    """Megatron's parameter count, exact and factored, and its training-time estimate."""
     P = parallelism
     return P.Equations((
         (r"P", P.megatron_params(P.l_layers, P.h, P.V_vocab, P.s)),
@@ -541,7 +570,8 @@ def megatron_claims() -> Claims:
     P = parallelism
     rows = {(24, 2304): "1.7", (80, 12288): "145.6", (96, 16384): "310.1", (105, 20480): "529.6",
             (128, 25600): "1008.0"}  # Table 1, billions of parameters
-    items = [Claim((f"Table 1: l = {layers}, h = {hidden}, printed {printed}B", f"表1：l = {layers}，h = {hidden}，论文为{printed}B"),
+    items = [Claim((f"Table 1: l = {layers}, h = {hidden}, printed {printed}B",
+                    f"表1：l = {layers}，h = {hidden}，论文为{printed}B"),
                    abs(P.megatron_params(layers, hidden, 51200, 2048) / 10**9 - sp.Rational(printed)), "<",
                    sp.Rational(5, 100), rf"\lvert P / 10^9 - {printed} \rvert")
              for (layers, hidden), printed in rows.items()]
@@ -558,12 +588,15 @@ def megatron_claims() -> Claims:
                "摘要：1T模型在3072张GPU上达到502 PFLOP/s，“峰值的52%”（A100为312 TFLOP/s）"),
               abs(sp.Rational(502 * 10**15, 3072 * 312 * 10**12) * 100 - 52), "<", sp.Rational(1, 2),
               r"\lvert 100 X / F - 52 \rvert"),
-        Claim(("Llama 3 405B: TP · PP · DP = 16,384 GPUs", "Llama 3 405B：张量并行度×流水线并行度×数据并行度 = 16384张GPU"),
+        Claim(("Llama 3 405B: TP · PP · DP = 16,384 GPUs",
+               "Llama 3 405B：张量并行度×流水线并行度×数据并行度 = 16384张GPU"),
               LLAMA3_405B.gpus, "==", 16384, r"t p d"),
     ]
     implied = sp.Rational(6 * DEEPSEEK_V3["active_params"] * DEEPSEEK_V3["tokens"], DEEPSEEK_V3["gpu_hours"] * 3600)
-    items.append(Claim(("DeepSeek-V3: 6 · 37B · 14.8T over 2.664M GPU-hours, in FLOP/s per GPU (below H800's dense bf16 peak)",
-                        "DeepSeek-V3：6 · 37B · 14.8T除以266.4万GPU小时，折合每张GPU的FLOP/s（低于H800的bf16稠密峰值）"),
+    items.append(Claim(("DeepSeek-V3: 6 · 37B · 14.8T over 2.664M GPU-hours, in FLOP/s per GPU "
+                        "(below H800's dense bf16 peak)",
+                        "DeepSeek-V3：6 · 37B · 14.8T除以266.4万GPU小时，折合每张GPU的FLOP/s"
+                        "（低于H800的bf16稠密峰值）"),
                        implied, "<", H100_SXM.flops_per_s, r"X_{\text{implied}}"))
     return Claims(tuple(items))
 
@@ -578,6 +611,7 @@ SCALING_BOOK_Q5_SECONDS = sp.Rational(170, 1000)
 
 @derived
 def scaling_book_errata() -> Claims:
+    """Claims checking the scaling book's TPU problem 5 (bytes and time) against the derivation."""
     from ..catalog.interconnects import TPU_V5E_ICI
 
     size = 2 * 8 * 128 * 8192  # bytes of bfloat16[8, 128, 8192]

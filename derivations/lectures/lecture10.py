@@ -1,9 +1,9 @@
-"""Lecture 10 (inference) as lectured: its sizes, its presets, its claims, its sources and
+r"""Lecture 10 (inference) as lectured: its sizes, its presets, its claims, its sources and
 the evidence it cites.
 
 Topic modules (`intensity`, `stats`, `kv_cache`, `speculative`) hold formulas for any model
 and accelerator; this module says which ones the lecture evaluates (Llama 2 13B on an H100 SXM,
-$S = 1024$, $B \\in \\{1, 64, 256\\}$), checks what the lecture asserts about them, and keeps the
+$S = 1024$, $B \in \{1, 64, 256\}$), checks what the lecture asserts about them, and keeps the
 figures the lecture quotes from papers, typed once with the paper and the table they come from.
 """
 
@@ -57,7 +57,8 @@ def arxiv(identifier: str) -> str:
 i18n.register("lecture10", messages={
     'l10_sources': ('Sources: [the lecture\'s code (`lecture_10.py`)]({code}) · [course page]({course}) · '
                     '[scaling book, inference chapter]({book}).',
-                    '出处：[课程代码（`lecture_10.py`）]({code}) · [课程主页]({course}) · [Scaling Book的推理一章]({book})。'),
+                    '出处：[课程代码（`lecture_10.py`）]({code}) · [课程主页]({course}) · '
+                    '[Scaling Book的推理一章]({book})。'),
     'l10_evidence_what': ('What the lecture shows', '课上展示的内容'),
     'l10_evidence_figure': ('Reported figure', '论文报告的数字'),
     'l10_question': ('Question', '问题'),
@@ -153,7 +154,8 @@ def intensity_claims() -> Claims:
               r"\min\{B : 2B / b_w > I^{*}\}\,\big\vert_{b_w = 1}"),
         Claim(("MLP: intensity tends to $B T$", "MLP：算术强度趋于$B T$"),
               mlp().limit, "==", B * T, r"\lim_{c\to\infty} I"),
-        Claim(("MLP limit unchanged when the up and gate outputs are re-read", "计入上投影和门控输出的回读后，MLP的极限不变"),
+        Claim(("MLP limit unchanged when the up and gate outputs are re-read",
+               "计入上投影和门控输出的回读后，MLP的极限不变"),
               mlp(reread_intermediates=True).limit, "==", B * T, r"\lim_{c\to\infty} I'"),
         Claim(("Attention intensity is $S T / (S + T)$", "注意力的算术强度为$S T / (S + T)$"),
               mha.intensity, "==", S * T / (S + T), r"I"),
@@ -173,7 +175,8 @@ def intensity_claims() -> Claims:
 @derived
 def stats_claims() -> Claims:
     """What the lecture asserts about Llama 2 13B on an H100 SXM, checked, and where its
-    memory-only model stops being right."""
+    memory-only model stops being right.
+    """
     small, mid, large = (stats.decode(MODEL, ACCELERATOR, b, LECTURE_SEQ_LEN) for b in LECTURE_BATCHES)
     grouped = dataclasses.replace(MODEL, K=GQA_KV_HEADS)
     grouped_large = stats.decode(grouped, ACCELERATOR, 256, LECTURE_SEQ_LEN)
@@ -239,7 +242,8 @@ class Evidence:
 
 
 EVIDENCE: tuple[Evidence, ...] = (
-    Evidence(("GQA", "GQA"), ("T5 XXL uptrained to GQA: inference time against quality", "T5 XXL经增量训练改为GQA：推理时间与质量"),
+    Evidence(("GQA", "GQA"), ("T5 XXL uptrained to GQA: inference time against quality",
+                              "T5 XXL经增量训练改为GQA：推理时间与质量"),
              ("GQA-8 is almost as fast per sample as MQA and close to MHA in quality",
               "GQA-8每个样本的推理时间接近MQA，质量接近MHA"),
              "arXiv 2305.13245, Figure 3 and Table 1", arxiv("2305.13245")),
@@ -273,18 +277,22 @@ EVIDENCE: tuple[Evidence, ...] = (
               "相对fp16内存降为四分之一、提速3.2倍（4比特权重，课上引用的数字）"),
              "arXiv 2306.00978", arxiv("2306.00978")),
     Evidence(("Pruning", "剪枝"), ("Minitron: rank layers, heads and hidden dimensions on 1024 calibration samples, "
-                                   "remove, then distil", "Minitron：用1024个校准样本给层、头和隐藏维度排序，剪掉不重要的，再蒸馏"),
+                                   "remove, then distil",
+                                   "Minitron：用1024个校准样本给层、头和隐藏维度排序，剪掉不重要的，再蒸馏"),
              ("a pruned model makes every step cheaper; distillation recovers the quality",
               "剪枝让每一步都更省；蒸馏恢复质量"),
              "arXiv 2407.14679", arxiv("2407.14679")),
     Evidence(("Speculative sampling", "推测解码（投机采样）"),
-             ("Chen et al.: Chinchilla 70B target, 4B draft, 4 draft tokens", "Chen等：目标模型Chinchilla 70B，草稿模型4B，每次4个草稿词元"),
+             ("Chen et al.: Chinchilla 70B target, 4B draft, 4 draft tokens",
+              "Chen等：目标模型Chinchilla 70B，草稿模型4B，每次4个草稿词元"),
              ("1.92×–2.46× speedup", "加速1.92–2.46倍"), "arXiv 2302.01318, Table 1", arxiv("2302.01318")),
 )
 
 
 @dataclass(frozen=True)
 class EvidenceTable(render.Published):
+    """The table of the papers' figures the lecture cites, with sources."""
+
     items: tuple[Evidence, ...]
 
     def to_markdown(self, lang: str) -> str:
@@ -319,6 +327,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Questions(render.Published):
+    """Worked questions, numbered, each with its answer."""
+
     items: tuple[Question, ...]
 
     def to_markdown(self, lang: str) -> str:
@@ -352,7 +362,8 @@ def stats_questions() -> Questions:
         Question(
             ("Llama 2 13B decodes on one H100 SXM with $B = 64$ sequences of $S = 1024$ tokens, in bf16. "
              "How long is one step, and which roof sets it?",
-             "一块H100 SXM上，Llama 2 13B以bf16解码，$B = 64$条序列，每条$S = 1024$个词元。一步要多久？由哪道屋顶决定？"),
+             "一块H100 SXM上，Llama 2 13B以bf16解码，$B = 64$条序列，每条$S = 1024$个词元。"
+             "一步要多久？由哪道屋顶决定？"),
             ("Memory: ${mem}$ GB read in ${mem_ms}$ ms. Compute: ${flops}$ FLOPs in ${comp_ms}$ ms. "
              "The step takes ${step_ms}$ ms and is **{bound}**; the lecture's model holds here.",
              "内存：读${mem}$ GB，用时${mem_ms}$毫秒。计算：${flops}$次浮点运算，用时${comp_ms}$毫秒。"
@@ -386,8 +397,10 @@ def stats_questions() -> Questions:
              "Llama 2 70B（bf16）分布在两块H100 SXM上，$S = 4096$。最大批是多少？吞吐量多少？"),
             ("$B = {batch}$; a step takes ${step_ms}$ ms ({bound}), ${tps}$ tokens/s. The model ignores "
              "the communication between the two chips.",
-             "$B = {batch}$；一步${step_ms}$毫秒（{bound_zh}），吞吐量${tps}$词元/秒。这个模型没有计入两块芯片之间的通信。"),
-            (("batch", render.integer(big_batch)), ("step_ms", _ms(big.step_s)), ("bound", i18n.term(f"{big.bound}_limited", "en")),
+             "$B = {batch}$；一步${step_ms}$毫秒（{bound_zh}），吞吐量${tps}$词元/秒。"
+             "这个模型没有计入两块芯片之间的通信。"),
+            (("batch", render.integer(big_batch)), ("step_ms", _ms(big.step_s)),
+             ("bound", i18n.term(f"{big.bound}_limited", "en")),
              ("bound_zh", i18n.term(f"{big.bound}_limited", "zh")), ("tps", render.decimal(big.step_throughput, 4)))),
         Question(
             ("Does Llama 3 8B fit on one TPU v5e (16 GB) in bf16? With int8 weights and a bf16 cache at "
