@@ -25,20 +25,20 @@ i18n.register("hyperparameters", messages={
     "hp_budget": ("Compute $C$ (FLOPs)", "计算量$C$（FLOPs）"),
     "hp_lr": ("Learning rate $\\eta_{\\mathrm{opt}}$", "学习率$\\eta_{\\mathrm{opt}}$"),
     "hp_batch": ("Batch $B_{\\mathrm{opt}}$ (tokens)", "批大小$B_{\\mathrm{opt}}$（词元）"),
-    "hp_runs": ("Runs $k$", "训练次数$k$"),
+    "hp_runs": ("Runs $k$", "训练长度个数$k$"),
     "hp_decay": ("Decay fraction $f$", "衰减占比$f$"),
-    "hp_cosine": ("Separate cosine runs (tokens / $D_1$)", "分别做余弦训练（词元数 / $D_1$）"),
-    "hp_wsd": ("One WSD run plus decays (tokens / $D_1$)", "一次WSD训练加各次衰减（词元数 / $D_1$）"),
+    "hp_cosine": ("Separate cosine runs (tokens / $D_1$)", "每个长度单独用余弦调度训练（词元数 / $D_1$）"),
+    "hp_wsd": ("One WSD run plus decays (tokens / $D_1$)", "一次WSD训练加各分支的衰减（词元数 / $D_1$）"),
     "hp_saving": ("WSD / cosine", "WSD / 余弦"),
 })
 
-HYPER = topic("hyperparameters", "Hyperparameters at scale (lectures 9 and 11)", "规模化下的超参数（第9、11讲）")
+HYPER = topic("hyperparameters", "Hyperparameters at scale (lectures 9 and 11)", "大规模训练的超参数（第9、11讲）")
 B_batch = define(HYPER, "B_batch", latex="B", en="batch size in tokens", zh="批大小（词元数）")
 B_crit = define(HYPER, "B_crit", latex=r"B_{\mathrm{crit}}", en="critical batch size", zh="临界批大小")
 S_steps = define(HYPER, "S_steps", latex="S", en="optimiser steps to reach a loss", zh="达到某一损失所需的优化步数")
 S_min = define(HYPER, "S_min", latex=r"S_{\min}", en="steps at a very large batch", zh="批非常大时所需的步数")
 E_data = define(HYPER, "E_data", latex="E", en="training examples (tokens) to reach a loss",
-                zh="达到某一损失所需的训练样本（词元）")
+                zh="达到某一损失所需的训练数据量（词元数）")
 E_min = define(HYPER, "E_min", latex=r"E_{\min}", en="tokens at a very small batch", zh="批非常小时所需的词元数")
 f_decay = define(HYPER, "f_decay", latex="f", en="fraction of a WSD run spent decaying", zh="WSD训练中衰减阶段所占比例")
 k_runs = define(HYPER, "k_runs", latex="k", en="number of training lengths wanted", zh="需要的训练长度个数")

@@ -22,18 +22,18 @@ from .training import D, N
 i18n.register("scaling_figures", messages={
     "slfig_params_axis": ("Parameters N", "参数量N"),
     "slfig_loss_axis": ("Loss L (nats per token)", "损失L（奈特/词元）"),
-    "slfig_curve": ("IsoFLOP curve, C = 6ND fixed", "等计算量曲线，C = 6ND固定"),
+    "slfig_curve": ("IsoFLOP curve, C = 6ND fixed", "等计算量曲线（C = 6ND固定）"),
     "slfig_frontier": ("compute-optimal frontier (closed form)", "计算最优前沿（闭式解）"),
     "slfig_title": ("IsoFLOP curves of the {fit} fit", "{fit}拟合的等计算量曲线"),
     "slfig_caption": ("IsoFLOP curves of L(N, D) = E + A/N^α + B/D^β with the {fit} constants, one per budget "
                       "from {first} to {last} FLOPs; each point on a curve spends the same compute on a different "
                       "split between parameters and tokens. Dots: the minimum of each curve from the closed form; "
                       "the dashed line joins the minima of all budgets.",
-                      "按{fit}常数的L(N, D) = E + A/N^α + B/D^β画出的等计算量曲线，预算从{first}到{last} FLOPs，"
-                      "每个预算一条；同一条曲线上的每一点花费相同的计算量，只是参数和词元的分配不同。"
-                      "圆点：由闭式解得到的各曲线最低点；虚线连接所有预算的最低点。"),
+                      "用{fit}的常数，按L(N, D) = E + A/N^α + B/D^β画出的等计算量曲线，预算从{first}到{last} FLOPs，"
+                      "每个预算一条；同一条曲线上各点的计算量相同，区别只在参数与词元的分配。"
+                      "圆点为由闭式解求得的各曲线最低点；虚线连接各预算的最低点。"),
     "slfig_desc": ("Plot of loss against parameters on a logarithmic axis, one valley-shaped curve per budget. "
-                   "Minima: {minima}.", "横轴为参数量（对数轴）、纵轴为损失的图，每个预算一条山谷形曲线。最低点：{minima}。"),
+                   "Minima: {minima}.", "损失随参数量变化的图（横轴为对数坐标），每个预算一条山谷形曲线。最低点：{minima}。"),
     "slfig_minimum": ("C = {budget}: N = {params}, L = {loss}", "C = {budget}：N = {params}，L = {loss}"),
     "slfig_list": ("; ", "；"),
 })

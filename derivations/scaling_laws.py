@@ -46,18 +46,18 @@ i18n.register("scaling_laws", terms={
     "sl_tokens": ("Tokens $D$", "词元数$D$"),
     "sl_ratio": ("$D/N$", "$D/N$"),
     "sl_loss": ("Loss $L$", "损失$L$"),
-    "sl_quantity": ("Quantity", "量"),
+    "sl_quantity": ("Quantity", "项目"),
     "sl_value": ("Value", "数值"),
     "sl_exponent": ("Exponent", "指数"),
-    "sl_tenfold": ("Reducible loss after 10×", "增加10倍后的可约损失"),
-    "sl_tenfold_needed": ("Factor needed to halve it", "减半所需倍数"),
+    "sl_tenfold": ("Reducible loss after 10×", "资源扩大10倍后的可约损失"),
+    "sl_tenfold_needed": ("Factor needed to halve it", "减半所需的倍数"),
     "sl_resource": ("Resource", "资源"),
     "sl_true": ("True value", "真实值"),
     "sl_recovered": ("Recovered", "拟合结果"),
     "sl_seeds": ("Spread over {n} seeds (std)", "{n}个随机种子的标准差"),
-    "sl_noiseless": ("Noiseless runs", "无噪声"),
+    "sl_noiseless": ("Noiseless runs", "无噪声的训练"),
     "sl_with_noise": ("Seed {seed}, noise σ = {sigma}", "种子{seed}，噪声σ = {sigma}"),
-    "sl_min_params": ("Parabola minimum $N^*$", "抛物线最低点$N^*$"),
+    "sl_min_params": ("Parabola minimum $N^*$", "抛物线顶点$N^*$"),
     "sl_exact_params": ("Exact $N_{\\mathrm{opt}}$", "精确$N_{\\mathrm{opt}}$"),
     "sl_rounded": ("Rounded constants", "四舍五入后的常数"),
     "sl_rel_error": ("Relative error of $N_{\\mathrm{opt}}$", "$N_{\\mathrm{opt}}$的相对误差"),
@@ -65,7 +65,7 @@ i18n.register("scaling_laws", terms={
 })
 
 SCALING = topic("scaling_laws", "Scaling laws (lectures 9 and 11)", "缩放定律（第9、11讲）")
-L_loss = define(SCALING, "L_loss", latex="L", en="loss (nats per token) of a trained model", zh="训练后模型的损失（每词元奈特）")
+L_loss = define(SCALING, "L_loss", latex="L", en="loss (nats per token) of a trained model", zh="训练完成后模型的损失（奈特/词元）")
 E_sl = define(SCALING, "E_sl", latex="E", en="irreducible loss of the parametric fit", zh="参数化拟合中的不可约损失")
 A_sl = define(SCALING, "A_sl", latex="A", en="coefficient of the parameter term", zh="参数项的系数")
 B_sl = define(SCALING, "B_sl", latex="B", en="coefficient of the data term", zh="数据项的系数")
@@ -75,7 +75,7 @@ lambda_sl = define(SCALING, "lambda_sl", latex=r"\lambda", en="Lagrange multipli
                    zh="预算约束的拉格朗日乘数", real=True)
 a_sl = define(SCALING, "a_sl", latex="a", en="exponent of the optimal parameter count in C", zh="最优参数量关于C的指数")
 b_sl = define(SCALING, "b_sl", latex="b", en="exponent of the optimal token count in C", zh="最优词元数关于C的指数")
-G_sl = define(SCALING, "G_sl", latex="G", en="prefactor of the compute-optimal frontier", zh="计算最优前沿的系数")
+G_sl = define(SCALING, "G_sl", latex="G", en="prefactor of the compute-optimal frontier", zh="计算最优前沿的前置系数")
 N_opt = define(SCALING, "N_opt", latex=r"N_{\mathrm{opt}}", en="compute-optimal parameter count", zh="计算最优参数量")
 D_opt = define(SCALING, "D_opt", latex=r"D_{\mathrm{opt}}", en="compute-optimal token count", zh="计算最优词元数")
 

@@ -36,7 +36,7 @@ i18n.register("lecture09", messages={
     "l09_approach": ("Approach", "方法"),
     "l09_published_a": ("Published $a$", "论文中的$a$"),
     "l09_published_b": ("Published $b$", "论文中的$b$"),
-    "l09_derived_a": ("Derived $a = \\beta/(\\alpha+\\beta)$", "推导的$a = \\beta/(\\alpha+\\beta)$"),
+    "l09_derived_a": ("Derived $a = \\beta/(\\alpha+\\beta)$", "推导出的$a = \\beta/(\\alpha+\\beta)$"),
     "l09_budget": ("Budget $C$", "计算预算$C$"),
     "l09_note_n": ("Note series: $N = 0.6\\,C^{1/2}$", "笔记系列：$N = 0.6\\,C^{1/2}$"),
     "l09_twenty": ("20 tokens per parameter: $N = (C/120)^{1/2}$", "每参数20个词元：$N = (C/120)^{1/2}$"),
@@ -86,8 +86,8 @@ TABLE_A3 = (
 TABLE2_SOURCE = "Hoffmann et al. 2022, Table 2"
 TABLE2 = (
     (("1. Minimum over training curves", "1. 训练曲线的下包络"), _n("0.50"), _n("0.50")),
-    (("2. IsoFLOP profiles", "2. 等计算量剖面（IsoFLOP）"), _n("0.49"), _n("0.51")),
-    (("3. Parametric modelling of the loss", "3. 损失的参数化建模"), _n("0.46"), _n("0.54")),
+    (("2. IsoFLOP profiles", "2. 等计算量曲线（IsoFLOP）"), _n("0.49"), _n("0.51")),
+    (("3. Parametric modelling of the loss", "3. 损失的参数化拟合"), _n("0.46"), _n("0.54")),
     (("Kaplan et al. (2020)", "Kaplan等（2020）"), _n("0.73"), _n("0.27")),
 )
 # Table 2 also prints a confidence interval beside each estimate; Approach 3's for a:
@@ -218,11 +218,11 @@ def errata() -> Claims:
     approach3 = TABLE2[2]
     a_derived = sl.compute_optimal(10**20).a
     table2 = Claim(("Table 2, Approach 3: printed a = 0.46; the printed α = 0.34, β = 0.28 give a below 0.455",
-                    "表2方法3：印的是a = 0.46；而论文给出的α = 0.34、β = 0.28算出的a小于0.455"),
+                    "表2方法3：印的是a = 0.46；而由论文印出的α = 0.34、β = 0.28算出的a小于0.455"),
                    a_derived, "<", approach3[1] - sp.Rational(5, 1000), r"a = \beta/(\alpha+\beta)")
     low, high = TABLE2_APPROACH3_INTERVAL
     interval = Claim(("Table 2, Approach 3: the printed a = 0.46 lies above its own printed interval (0.454, 0.455)",
-                      "表2方法3：印出的a = 0.46高于它自己印出的区间(0.454, 0.455)"),
+                      "表2方法3：印出的a = 0.46高于同一表中印出的区间(0.454, 0.455)"),
                      approach3[1], ">", high, r"a_{\text{T2}}")
     below = Claim(("…and a = 0.28/0.62 from the printed α, β lies below that interval",
                    "……而由印出的α、β算出的a = 0.28/0.62低于这个区间"),
@@ -466,10 +466,10 @@ def run_claims() -> Claims:
         Claim(("Llama 3.1 405B: 15.6T tokens is over 38 per parameter", "Llama 3.1 405B：15.6T词元，每参数超过38个"),
               sp.Rational(llama405.tokens, llama405.params), ">", 38, "D/N"),
         Claim(("Llama 3's own scaling fit: 402B on 16.55T tokens is over 41 per parameter",
-               "Llama 3自己的缩放拟合：402B参数配16.55T词元，每参数超过41个"),
+               "Llama 3自己的缩放定律拟合：402B参数配16.55T词元，每参数超过41个"),
               LLAMA3_OPT[1] / LLAMA3_OPT[0], ">", 41, "D/N"),
         Claim(("MiniCPM-2.4B: 1.1T tokens is more than twice its own optimum of 192 per parameter",
-               "MiniCPM-2.4B：1.1T词元，超过其自己给出的最优值192的两倍"),
+               "MiniCPM-2.4B：1.1T词元，每参数词元数超过它自己给出的最优值192的两倍"),
               sp.Rational(minicpm.tokens, minicpm.params), ">", 2 * MINICPM_RATIO, "D/N"),
     ))
 
@@ -488,10 +488,10 @@ def note_claims() -> Claims:
         Claim(("Note series: N = 0.6·C^0.5 gives D/N = 25/54 at every budget, not the 20 its comment says",
                "笔记系列：N = 0.6·C^0.5在任何预算下都给出D/N = 25/54，而不是注释所说的20"),
               tokens / params, "==", sp.Rational(25, 54), "D/N"),
-        Claim(("…which is more than 40 times too few tokens per parameter", "……每参数词元数少了40倍以上"),
+        Claim(("…which is more than 40 times too few tokens per parameter", "……每参数词元数不到应有值的1/40"),
               NOTE_CLAIMED_RATIO / (tokens / params), ">", 40, r"20 / (D/N)"),
         Claim(("Note series: its list's 1e100 where the comment says 100B (1e11)",
-               "笔记系列：列表里写的1e100，注释说的是100B（1e11）"),
+               "笔记系列：列表里写的是1e100，而注释说的是100B（1e11）"),
               sp.log(NOTE_SIZES_PRINTED[2] / NOTE_SIZES_MEANT[2], 10), "==", 89, r"\log_{10}(x_3 / 10^{11})"),
         Claim(("As meant (1e11), the fit predicts 76/35 ≈ 2.17 at 1T tokens", "按本意（1e11）拟合，1T词元处预测76/35 ≈ 2.17"),
               meant.prediction, "==", sp.Rational(76, 35), r"L(10^{12})"),
