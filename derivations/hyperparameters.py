@@ -58,7 +58,7 @@ DEEPSEEK_BATCH = (sp.Rational("0.2920"), sp.Rational("0.3271"))
 
 @dataclass(frozen=True)
 class CriticalBatch(render.Published):
-    """McCandlish et al. (2018)'s trade-off between steps and data, and Kaplan's $B_{\\mathrm{crit}}(L)$."""
+    r"""McCandlish et al. (2018)'s trade-off between steps and data, and Kaplan's $B_{\mathrm{crit}}(L)$."""
 
     relation: sp.Expr
     steps: sp.Expr
@@ -84,7 +84,7 @@ class CriticalBatch(render.Published):
 
 
 def critical_batch(loss) -> sp.Expr:
-    """Kaplan's critical batch in tokens at `loss` (nats): $B^* / L^{1/\\alpha_B}$.
+    r"""Kaplan's critical batch in tokens at `loss` (nats): $B^* / L^{1/\alpha_B}$.
 
     Examples:
         >>> round(float(critical_batch(2)) / 1e6, 2)
@@ -96,7 +96,7 @@ def critical_batch(loss) -> sp.Expr:
 @derived
 def critical_batch_table(ratios: tuple = (sp.Rational(1, 4), sp.Rational(1, 2), 1, 2, 4),
                          losses: tuple = (4, 3, sp.Rational(5, 2), 2)) -> CriticalBatch:
-    """Steps and tokens against the batch, relative to their minima, and $B_{\\mathrm{crit}}$ at a few losses.
+    r"""Steps and tokens against the batch, relative to their minima, and $B_{\mathrm{crit}}$ at a few losses.
 
     Examples:
         >>> table = critical_batch_table()
@@ -113,6 +113,8 @@ def critical_batch_table(ratios: tuple = (sp.Rational(1, 4), sp.Rational(1, 2), 
 
 @dataclass(frozen=True)
 class DeepSeekLaws(render.Published):
+    """DeepSeek LLM's learning-rate and batch-size power laws, evaluated at a few budgets."""
+
     budgets: tuple
 
     def to_markdown(self, lang: str) -> str:
@@ -159,6 +161,8 @@ def deepseek_laws(budgets: tuple = tuple(sp.Integer(10) ** k for k in (18, 20, 2
 
 @dataclass(frozen=True)
 class WsdCost(render.Published):
+    """Tokens trained by separate cosine runs against one WSD run with its decays, in general and in cases."""
+
     cosine: sp.Expr
     wsd: sp.Expr
     cases: tuple
@@ -181,7 +185,7 @@ class WsdCost(render.Published):
 
 
 def _geometric(total: sp.Expr) -> sp.Expr:
-    """SymPy's geometric sum, in its $r \\ne 1$ branch (lengths grow: $r > 1$)."""
+    r"""SymPy's geometric sum, in its $r \ne 1$ branch (lengths grow: $r > 1$)."""
     total = total.replace(lambda e: isinstance(e, sp.Piecewise), lambda e: e.args[-1][0])
     return sp.factor(sp.simplify(total))
 
@@ -189,11 +193,11 @@ def _geometric(total: sp.Expr) -> sp.Expr:
 @derived
 def wsd_cost(cases: tuple = ((3, sp.Rational(1, 10)), (5, sp.Rational(1, 10)), (5, sp.Rational(1, 5)),
                              (8, sp.Rational(1, 10)))) -> WsdCost:
-    """Tokens trained to get models at lengths $D_1 r^{i-1}$, $i = 1..k$ (here $r = 2$).
+    r"""Tokens trained to get models at lengths $D_1 r^{i-1}$, $i = 1..k$ (here $r = 2$).
 
-    Separate cosine runs train $\\sum_i D_i$ tokens. One WSD run trains to $D_k$ once,
+    Separate cosine runs train $\sum_i D_i$ tokens. One WSD run trains to $D_k$ once,
     and for every shorter length branches a decay of $f D_i$ tokens from the stable
-    phase at $(1 - f) D_i$: $D_k + f \\sum_{i<k} D_i$.
+    phase at $(1 - f) D_i$: $D_k + f \sum_{i<k} D_i$.
 
     Examples:
         >>> cost = wsd_cost()

@@ -33,7 +33,8 @@ i18n.register("scaling_figures", messages={
                       "每个预算一条；同一条曲线上各点的计算量相同，区别只在参数与词元的分配。"
                       "圆点为由闭式解求得的各曲线最低点；虚线连接各预算的最低点。"),
     "slfig_desc": ("Plot of loss against parameters on a logarithmic axis, one valley-shaped curve per budget. "
-                   "Minima: {minima}.", "损失随参数量变化的图（横轴为对数坐标），每个预算一条山谷形曲线。最低点：{minima}。"),
+                   "Minima: {minima}.",
+                   "损失随参数量变化的图（横轴为对数坐标），每个预算一条山谷形曲线。最低点：{minima}。"),
     "slfig_minimum": ("C = {budget}: N = {params}, L = {loss}", "C = {budget}：N = {params}，L = {loss}"),
     "slfig_list": ("; ", "；"),
 })
@@ -59,6 +60,8 @@ def _power_of_ten(value) -> str:
 
 @dataclass(frozen=True)
 class IsoflopFigure(render.Published):
+    """IsoFLOP curves of one fit: loss against parameters per budget, and each curve's minimum."""
+
     fit: sl.Fit
     budgets: tuple
     curves: tuple  # (budget, params array, loss array)
@@ -69,11 +72,11 @@ class IsoflopFigure(render.Published):
         for index, (_, params, losses) in enumerate(self.curves):
             axes.plot(params, losses, color=COLORS[0], linewidth=1.3,
                       label=message("slfig_curve", lang) if index == 0 else None)
-        budgets, params, losses = (np.array([float(v) for v in column]) for column in zip(*self.minima))
+        budgets, params, losses = (np.array([float(v) for v in column]) for column in zip(*self.minima, strict=True))
         axes.plot(params, losses, color=COLORS[1], linestyle="--", linewidth=1.1,
                   label=message("slfig_frontier", lang))
         axes.plot(params, losses, "o", color=COLORS[1], markersize=4)
-        for budget, n, value in zip(budgets, params, losses):
+        for budget, n, value in zip(budgets, params, losses, strict=True):
             axes.annotate(f"C = {_power_of_ten(budget)}", (n, value), textcoords="offset points",
                           xytext=(-14, -13), fontsize=8, color=INK)
         axes.set_xscale("log")

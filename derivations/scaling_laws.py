@@ -1,7 +1,7 @@
-"""Scaling laws (lectures 9 and 11): the parametric loss, its compute-optimal frontier, fitting.
+r"""Scaling laws (lectures 9 and 11): the parametric loss, its compute-optimal frontier, fitting.
 
 The loss of a model of $N$ parameters trained on $D$ tokens is fitted as
-$L(N, D) = E + A/N^\\alpha + B/D^\\beta$ (Hoffmann et al. 2022, "Chinchilla", Approach 3).
+$L(N, D) = E + A/N^\alpha + B/D^\beta$ (Hoffmann et al. 2022, "Chinchilla", Approach 3).
 Minimising it under a compute budget $C = 6ND$ is a Lagrange problem that SymPy solves in
 closed form (`lagrange`); `compute_optimal` evaluates that solution for a published fit.
 $N$, $D$, $C$ and $6ND$ come from `derivations.training`; the fit's letters are defined here.
@@ -65,7 +65,8 @@ i18n.register("scaling_laws", terms={
 })
 
 SCALING = topic("scaling_laws", "Scaling laws (lectures 9 and 11)", "缩放定律（第9、11讲）")
-L_loss = define(SCALING, "L_loss", latex="L", en="loss (nats per token) of a trained model", zh="训练完成后模型的损失（奈特/词元）")
+L_loss = define(SCALING, "L_loss", latex="L", en="loss (nats per token) of a trained model",
+                zh="训练完成后模型的损失（奈特/词元）")
 E_sl = define(SCALING, "E_sl", latex="E", en="irreducible loss of the parametric fit", zh="参数化拟合中的不可约损失")
 A_sl = define(SCALING, "A_sl", latex="A", en="coefficient of the parameter term", zh="参数项的系数")
 B_sl = define(SCALING, "B_sl", latex="B", en="coefficient of the data term", zh="数据项的系数")
@@ -82,7 +83,7 @@ D_opt = define(SCALING, "D_opt", latex=r"D_{\mathrm{opt}}", en="compute-optimal 
 
 @dataclass(frozen=True)
 class Fit:
-    """A published parametric fit $L = E + A/N^\\alpha + B/D^\\beta$, exact Rationals of its decimals."""
+    r"""A published parametric fit $L = E + A/N^\alpha + B/D^\beta$, exact Rationals of its decimals."""
 
     name: str
     E: sp.Rational
@@ -127,7 +128,7 @@ FITS = (CHINCHILLA, BESIROGLU)
 
 @dataclass(frozen=True)
 class KaplanLaw:
-    """One of Kaplan et al.'s single-variable laws $L = (X_c / X)^{\\alpha_X}$."""
+    r"""One of Kaplan et al.'s single-variable laws $L = (X_c / X)^{\alpha_X}$."""
 
     resource: tuple[str, str]
     exponent: sp.Rational
@@ -233,11 +234,11 @@ class Lagrange(render.Published):
 
 @derived
 def lagrange() -> Lagrange:
-    """Minimise $L$ under $6ND = C$: stationarity, elimination of $\\lambda$, then $N$ in closed form.
+    r"""Minimise $L$ under $6ND = C$: stationarity, elimination of $\lambda$, then $N$ in closed form.
 
-    Multiplying $\\partial L/\\partial N = 6\\lambda D$ by $N$ and $\\partial L/\\partial D = 6\\lambda N$
-    by $D$ gives $\\alpha A N^{-\\alpha} = \\beta B D^{-\\beta}$; with $D = C/(6N)$ this is linear
-    in $\\log N$, which SymPy solves.
+    Multiplying $\partial L/\partial N = 6\lambda D$ by $N$ and $\partial L/\partial D = 6\lambda N$
+    by $D$ gives $\alpha A N^{-\alpha} = \beta B D^{-\beta}$; with $D = C/(6N)$ this is linear
+    in $\log N$, which SymPy solves.
 
     Examples:
         >>> solution = lagrange()
@@ -392,6 +393,8 @@ def optimal_budget(params, fit: Fit = CHINCHILLA) -> sp.Expr:
 
 @dataclass(frozen=True)
 class Tenfold(render.Published):
+    """Kaplan's single-variable laws: the reducible loss left after 10× of each resource, and what halves it."""
+
     laws: tuple[KaplanLaw, ...]
 
     def to_markdown(self, lang: str) -> str:
@@ -438,6 +441,8 @@ BUDGETS = tuple(sp.Integer(10) ** k for k in (18, 20, 22, 24, 26))
 
 @dataclass(frozen=True)
 class FrontierTable(render.Published):
+    """The compute-optimal parameters, tokens, tokens per parameter and loss of each fit at each budget."""
+
     rows: tuple[Optimum, ...]
 
     def to_markdown(self, lang: str) -> str:
@@ -483,7 +488,7 @@ class FrontierLaws(render.Published):
 
 
 def _loss_on_frontier(fit: Fit) -> str:
-    """$L - E$ along the frontier: two power laws of $C$ with the same exponent $\\alpha\\beta/(\\alpha+\\beta)$."""
+    r"""$L - E$ along the frontier: two power laws of $C$ with the same exponent $\alpha\beta/(\alpha+\beta)$."""
     solution = lagrange()
     a = solution.a.subs(fit.values)
     G = solution.G.subs(fit.values)
@@ -499,7 +504,7 @@ def frontier_laws(fits: tuple = FITS) -> FrontierLaws:
 
 
 def frontier_loss_exponent(fit: Fit = CHINCHILLA) -> sp.Expr:
-    """The exponent of $L - E$ in $C$ on the frontier: $\\alpha\\beta/(\\alpha+\\beta)$.
+    r"""The exponent of $L - E$ in $C$ on the frontier: $\alpha\beta/(\alpha+\beta)$.
 
     Examples:
         >>> frontier_loss_exponent()
@@ -520,9 +525,9 @@ ISOFLOP_SEEDS = 20
 
 def synthetic_runs(fit: Fit = CHINCHILLA, *, seed: int | None = 0, noise: float = ISOFLOP_NOISE,
                    budgets=ISOFLOP_BUDGETS, sizes: int = ISOFLOP_SIZES, span: float = ISOFLOP_SPAN) -> np.ndarray:
-    """Runs (C, N, D, loss) on IsoFLOP curves of a known law, loss with Gaussian noise of `noise`.
+    r"""Runs (C, N, D, loss) on IsoFLOP curves of a known law, loss with Gaussian noise of `noise`.
 
-    Each budget's model sizes are log-spaced over ±`span` decades around $\\sqrt{C/120}$, the
+    Each budget's model sizes are log-spaced over ±`span` decades around $\sqrt{C/120}$, the
     20-tokens-per-parameter guess an experimenter would start from (not the true optimum).
     `seed=None` gives noiseless runs.
 
@@ -544,13 +549,13 @@ def synthetic_runs(fit: Fit = CHINCHILLA, *, seed: int | None = 0, noise: float 
         values = E + A / params**alpha + B / tokens**beta
         if rng is not None:
             values = values + rng.normal(0, noise, size=values.shape)
-        rows += [(budget, n, d, value) for n, d, value in zip(params, tokens, values)]
+        rows += [(budget, n, d, value) for n, d, value in zip(params, tokens, values, strict=True)]
     return np.array(rows)
 
 
 def isoflop_minima(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per budget, the vertex of a parabola fitted to the loss against
-    $\\log_{10} N$: returns (budgets, N*).
+    r"""Per budget, the vertex of a parabola fitted to the loss against
+    $\log_{10} N$: returns (budgets, N*).
 
     Examples:
         >>> budgets, minima = isoflop_minima(synthetic_runs(seed=None))
@@ -567,7 +572,7 @@ def isoflop_minima(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def power_law_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Least-squares line through $(\\log x, \\log y)$: (exponent, prefactor).
+    r"""Least-squares line through $(\log x, \log y)$: (exponent, prefactor).
 
     Examples:
         >>> x = np.array([1.0, 10, 100])
@@ -581,7 +586,7 @@ def power_law_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class IsoflopFit(render.Published):
-    """Approach 2 on synthetic runs: the recovered exponent of $N_{\\mathrm{opt}} \\propto C^a$."""
+    r"""Approach 2 on synthetic runs: the recovered exponent of $N_{\mathrm{opt}} \propto C^a$."""
 
     fit: Fit
     true_a: sp.Rational
@@ -606,7 +611,7 @@ class IsoflopFit(render.Published):
         minima = render.table(
             [message("sl_budget", lang), message("sl_min_params", lang), message("sl_exact_params", lang)],
             [[f"${render.decimal(c, 2)}$", f"${render.decimal(m, 3)}$", f"${render.decimal(e, 3)}$"]
-             for c, m, e in zip(self.budgets, self.minima, self.exact)])
+             for c, m, e in zip(self.budgets, self.minima, self.exact, strict=True)])
         return render.table(header, rows) + minima
 
 
@@ -655,6 +660,8 @@ def rounded(fit: Fit, digits: int = 2) -> Fit:
 
 @dataclass(frozen=True)
 class RoundingBias(render.Published):
+    """A fit beside its rounded constants: the optimal size each gives per budget, and the relative error."""
+
     exact: Fit
     rounded: Fit
     budgets: tuple
@@ -723,6 +730,8 @@ def cluster_flops(accelerator, chips, days, mfu) -> sp.Expr:
 
 @dataclass(frozen=True)
 class ClusterPlan(render.Published):
+    """Clusters of one accelerator (chips, days, MFU): each one's budget and compute-optimal run under each fit."""
+
     accelerator: object
     clusters: tuple
 

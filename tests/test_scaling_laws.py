@@ -231,7 +231,7 @@ def test_isoflop_figure_minima_are_the_curves_minima():
     from derivations.scaling_figures import isoflop_figure
 
     figure = isoflop_figure()
-    for (budget, params, losses), (_, best_params, best_loss) in zip(figure.curves, figure.minima):
+    for (budget, params, losses), (_, best_params, best_loss) in zip(figure.curves, figure.minima, strict=True):
         # independent: each curve recomputed in floats; its grid minimum is next to the closed form
         values = float_loss(params, budget / (6 * params), **CHIN)
         assert np.allclose(values, losses, rtol=1e-12)

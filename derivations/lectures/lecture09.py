@@ -233,6 +233,8 @@ def errata() -> Claims:
 
 @dataclass(frozen=True)
 class Table2(render.Published):
+    """Table 2's published exponents a and b, with Approach 3's a derived from the printed α and β."""
+
     def to_markdown(self, lang: str) -> str:
         header = [message("l09_approach", lang), message("l09_published_a", lang), message("l09_published_b", lang),
                   message("l09_derived_a", lang)]
@@ -261,7 +263,7 @@ NOTE_BUDGET = sp.Integer(10) ** 20  # the note's example, 1e20 FLOPs
 
 
 def note_series_optimum(flops):
-    """The note series' rule, exactly: $N = 0.6\\,C^{1/2}$ and $D = C/(6N)$.
+    r"""The note series' rule, exactly: $N = 0.6\,C^{1/2}$ and $D = C/(6N)$.
 
     Examples:
         >>> params, tokens = note_series_optimum(10**20)
@@ -274,7 +276,7 @@ def note_series_optimum(flops):
 
 
 def twenty_tokens_optimum(flops, tokens_per_param=NOTE_CLAIMED_RATIO):
-    """The rule the note meant: $D = 20N$ and $6ND = C$, so $N = \\sqrt{C/120}$.
+    r"""The rule the note meant: $D = 20N$ and $6ND = C$, so $N = \sqrt{C/120}$.
 
     Examples:
         >>> twenty_tokens_optimum(12 * 10**21)
@@ -286,6 +288,8 @@ def twenty_tokens_optimum(flops, tokens_per_param=NOTE_CLAIMED_RATIO):
 
 @dataclass(frozen=True)
 class NoteRule(render.Published):
+    """At one budget: the note series' rule, 20 tokens per parameter, and each fit's optimum."""
+
     budget: sp.Integer
 
     def to_markdown(self, lang: str) -> str:
@@ -294,8 +298,8 @@ class NoteRule(render.Published):
         best = sl.compute_optimal(self.budget)
         header = ["", message("l09_params", lang), message("l09_tokens", lang), message("l09_tpp", lang)]
         rows = [
-            [message("l09_note_n", lang), _sci(note_n), _sci(note_d), f"${render.latex(note_d / note_n)} "
-                                                                        f"\\approx {render.decimal(note_d / note_n, 3)}$"],
+            [message("l09_note_n", lang), _sci(note_n), _sci(note_d),
+             f"${render.latex(note_d / note_n)} \\approx {render.decimal(note_d / note_n, 3)}$"],
             [message("l09_twenty", lang), _sci(fix_n), _sci(fix_d), _sci(fix_d / fix_n)],
             [sl.CHINCHILLA.label(lang), _sci(best.params), _sci(best.tokens), _sci(best.tokens_per_param)],
             [sl.BESIROGLU.label(lang), _sci(sl.compute_optimal(self.budget, sl.BESIROGLU).params),
@@ -326,7 +330,7 @@ NOTE_QUERY = sp.Integer(10) ** 12
 
 @dataclass(frozen=True)
 class ThreePointFit(render.Published):
-    """$L = c\\,(x/10^9)^{-k} + b$ through three points: three unknowns, so the fit interpolates."""
+    r"""$L = c\,(x/10^9)^{-k} + b$ through three points: three unknowns, so the fit interpolates."""
 
     sizes: tuple
     k: sp.Expr
@@ -348,7 +352,7 @@ class ThreePointFit(render.Published):
 
 
 def three_point_fit(sizes) -> ThreePointFit:
-    """Fit $L = c\\,(x/x_1)^{-k} + b$ through the note's three points.
+    r"""Fit $L = c\,(x/x_1)^{-k} + b$ through the note's three points.
 
     Three unknowns, three points: the least-squares fit is the interpolant.
     With $r = 10^{-k}$ and points a whole number of decades apart, the
@@ -363,7 +367,7 @@ def three_point_fit(sizes) -> ThreePointFit:
     steps = [sp.log(s / first, 10) for s in sizes]  # decades from x_1
     r, b, c = sp.symbols("r b c", positive=True)  # r = 10^{-k}
     equations = [c * r**step + b - loss
-                 for step, loss in zip(steps, NOTE_LOSSES)]
+                 for step, loss in zip(steps, NOTE_LOSSES, strict=True)]
     if max(steps) <= 3:
         (solution,) = [found for found in sp.solve(equations, [r, b, c],
                                                    dict=True)
@@ -371,7 +375,7 @@ def three_point_fit(sizes) -> ThreePointFit:
     else:  # 1e100: degree 91 in r; solve numerically, to 30 digits
         start = [sp.Rational(4, 11), sp.Rational(24, 10), sp.Rational(11, 10)]
         values = sp.nsolve(equations, [r, b, c], start, prec=30)
-        solution = dict(zip((r, b, c), values))
+        solution = dict(zip((r, b, c), values, strict=True))
     query = sp.log(NOTE_QUERY / first, 10)
     prediction = solution[c] * solution[r] ** query + solution[b]
     if solution[r].is_Rational:
@@ -392,6 +396,8 @@ def note_typo_fits() -> tuple[ThreePointFit, ThreePointFit]:
 
 @dataclass(frozen=True)
 class Run:
+    """A published run: its parameters, tokens, and where they are printed."""
+
     name: str
     params: sp.Integer
     tokens: sp.Integer
@@ -421,12 +427,14 @@ LLAMA3_OPT = (402 * BILLION, _n("16.55") * TRILLION)  # Llama 3 Herd §3.2.1: 40
 
 @dataclass(frozen=True)
 class RunTable(render.Published):
+    """Real runs' tokens per parameter and compute, and each fit's compute-optimal size for that compute."""
+
     runs: tuple[Run, ...]
 
     def to_markdown(self, lang: str) -> str:
         header = [message("l09_model", lang), message("l09_params", lang), message("l09_tokens", lang),
                   message("l09_tpp", lang), message("l09_flops", lang)]
-        for fit, short in zip(sl.FITS, ("Chinchilla", "Besiroglu")):
+        for _fit, short in zip(sl.FITS, ("Chinchilla", "Besiroglu"), strict=True):
             header += [message("l09_opt_params", lang, fit=short), message("l09_oversize", lang, fit=short)]
         rows = []
         for run in self.runs:
@@ -493,7 +501,8 @@ def note_claims() -> Claims:
         Claim(("Note series: its list's 1e100 where the comment says 100B (1e11)",
                "笔记系列：列表里写的是1e100，而注释说的是100B（1e11）"),
               sp.log(NOTE_SIZES_PRINTED[2] / NOTE_SIZES_MEANT[2], 10), "==", 89, r"\log_{10}(x_3 / 10^{11})"),
-        Claim(("As meant (1e11), the fit predicts 76/35 ≈ 2.17 at 1T tokens", "按本意（1e11）拟合，1T词元处预测76/35 ≈ 2.17"),
+        Claim(("As meant (1e11), the fit predicts 76/35 ≈ 2.17 at 1T tokens",
+               "按本意（1e11）拟合，1T词元处预测76/35 ≈ 2.17"),
               meant.prediction, "==", sp.Rational(76, 35), r"L(10^{12})"),
         Claim(("As printed (1e100), it predicts a loss at 1T tokens above the 2.4 it was given at the last point",
                "按印出的1e100拟合，1T词元处的预测损失反而高于最后一点给定的2.4"),
@@ -520,11 +529,11 @@ def _approx(value, digits: int = 3) -> str:
 
 @derived
 def answer_power_laws(question: int) -> Answer:
-    """Answers of the power-laws page's questions 1-3.
+    r"""Answers of the power-laws page's questions 1-3.
 
     Examples:
         >>> answer_power_laws(3).rows[0][0]
-        '2^{1/\\\\alpha_C}'
+        '2^{1/\\alpha_C}'
     """
     alpha_d, alpha_c = sl.KAPLAN_D.exponent, sl.KAPLAN_C.exponent
     if question == 1:
@@ -603,11 +612,11 @@ def answer_fitting(question: int) -> Answer:
 
 @derived
 def answer_hyperparameters(question: int) -> Answer:
-    """Answers of the hyperparameters page's questions 1-3.
+    r"""Answers of the hyperparameters page's questions 1-3.
 
     Examples:
         >>> answer_hyperparameters(3).rows[-1][0]
-        'B_{\\\\mathrm{crit}}(2) / B_{\\\\mathrm{crit}}(3)'
+        'B_{\\mathrm{crit}}(2) / B_{\\mathrm{crit}}(3)'
     """
     from .. import hyperparameters as hp
 
