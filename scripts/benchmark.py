@@ -164,7 +164,7 @@ def main():
     try:
         prose = [serve.rebuild_after(ROOT / "docs/lecture-10/theory-intensity.en.md", "\nEdited.\n")
                  for _ in range(args.runs)]
-        derivation = [serve.rebuild_after(ROOT / "derivations/render.py", "\n# edited\n")
+        derivation = [serve.rebuild_after(ROOT / "derivations/core/render.py", "\n# edited\n")
                       for _ in range(args.runs)]
     finally:
         serve.stop()
