@@ -157,28 +157,29 @@ def main():
         print_weights(site)
         return
 
+    median = statistics.median
+
+    def row(measure: str, seconds: float) -> None:  # printed as measured: a later failure keeps it
+        print(f"| {measure} | {seconds:.1f} |", flush=True)
+
+    print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs.\n")
+    print("| measure | seconds |\n|---|---|", flush=True)
     cold = [build(site, cold=True) for _ in range(args.runs)]
-    warm = [build(site, cold=False) for _ in range(args.runs)]
-    derivations = [derivation_time() for _ in range(args.runs)]
+    row("cold `mkdocs build --strict`, both languages, notebooks executed", median(t for t, _ in cold))
+    row("notebook execution, summed over the notebooks (they run side by side, during the build)",
+        median(n for _, n in cold))
+    row("warm build (notebooks cached)", median(build(site, cold=False)[0] for _ in range(args.runs)))
+    row("all executed blocks of all pages, both languages, fresh process",
+        median(derivation_time() for _ in range(args.runs)))
     serve = Serve()
     try:
-        prose = [serve.rebuild_after(ROOT / "docs/lecture-10/theory-intensity.en.md", "\nEdited.\n")
-                 for _ in range(args.runs)]
-        derivation = [serve.rebuild_after(ROOT / "derivations/core/render.py", "\n# edited\n")
-                      for _ in range(args.runs)]
+        row("rebuild under `mkdocs serve` after a prose edit", median(
+            serve.rebuild_after(ROOT / "docs/lecture-10/theory-intensity.en.md", "\nEdited.\n")
+            for _ in range(args.runs)))
+        row("rebuild under `mkdocs serve` after a derivation edit", median(
+            serve.rebuild_after(ROOT / "derivations/core/render.py", "\n# edited\n") for _ in range(args.runs)))
     finally:
         serve.stop()
-
-    median = statistics.median
-    print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs.\n")
-    print("| measure | seconds |\n|---|---|")
-    print(f"| cold `mkdocs build --strict`, both languages, notebooks executed | {median(t for t, _ in cold):.1f} |")
-    print(f"| notebook execution, summed over the notebooks (they run side by side, during the build) | "
-          f"{median(n for _, n in cold):.1f} |")
-    print(f"| warm build (notebooks cached) | {median(t for t, _ in warm):.1f} |")
-    print(f"| all executed blocks of all pages, both languages, fresh process | {median(derivations):.1f} |")
-    print(f"| rebuild under `mkdocs serve` after a prose edit | {median(prose):.1f} |")
-    print(f"| rebuild under `mkdocs serve` after a derivation edit | {median(derivation):.1f} |")
     print_weights(site)
 
 
