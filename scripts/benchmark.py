@@ -74,9 +74,9 @@ class Serve:
         self.condition = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
         with self.condition:  # watching starts with "Serving on", after the first build
-            if not self.condition.wait_for(lambda: self.serving, 120):
+            if not self.condition.wait_for(lambda: self.serving, 180):
                 raise TimeoutError("mkdocs serve did not start")
-        time.sleep(1)
+        time.sleep(5)  # "Serving on" comes before the file watcher is up on a large site
 
     def _read(self):
         for line in self.process.stdout:
@@ -85,7 +85,7 @@ class Serve:
                 self.serving = self.serving or "Serving on" in line
                 self.condition.notify_all()
 
-    def wait_for_build(self, seen: int, timeout: float = 60) -> None:
+    def wait_for_build(self, seen: int, timeout: float = 180) -> None:
         with self.condition:
             if not self.condition.wait_for(lambda: self.builds > seen, timeout):
                 raise TimeoutError("mkdocs serve did not rebuild")
