@@ -399,7 +399,13 @@ class StatsTable(render.Published):
 
     def to_markdown(self, lang: str) -> str:
         check_lang(lang)
-        return render.table(_header(lang, *self.header_keys), (_row(stats, lang, *first) for first, stats in self.rows))
+        rows = [_row(stats, lang, *first) for first, stats in self.rows]
+        # The throughput columns span orders of magnitude: one number style per column.
+        for offset, field in ((5, "throughput"), (6, "step_throughput")):
+            shown = render.column([getattr(stats, field) for _, stats in self.rows])
+            for row, value in zip(rows, shown, strict=True):
+                row[len(self.header_keys) + offset] = f"${value}$"
+        return render.table(_header(lang, *self.header_keys), rows)
 
 
 @derived
