@@ -24,9 +24,9 @@ import hashlib
 import logging
 import os
 import re
-import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 import jupytext
@@ -35,7 +35,9 @@ import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+from mkdocs_jupyter import convert as mkdocs_jupyter_convert
 
+from mdext.exec_cache import block_key
 from mdmath import MathError, typeset_marked
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
@@ -55,9 +57,10 @@ def _code(notebook) -> list[str]:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
 
 
-def cache_key(notebook, derivations_hash: str, lang: str) -> str:
-    """Outputs depend on the code cells, the derivations they import and the language."""
-    return hashlib.sha256("\0".join([derivations_hash, lang, *_code(notebook)]).encode()).hexdigest()[:16]
+def cache_key(notebook, lang: str) -> str:
+    """Outputs depend on the code cells, the source of the modules they import, and the language."""
+    code = "\n".join(_code(notebook))
+    return hashlib.sha256("\0".join([block_key(code) or code, lang]).encode()).hexdigest()[:16]
 
 
 def _execute(path: Path, notebook, root: Path, lang: str) -> nbformat.NotebookNode:
@@ -84,8 +87,8 @@ def _executed_copy(path: Path, config) -> Path:
     reference_path = path.with_name(path.name.replace(path.suffixes[-2], f".{REFERENCE_LANG}"))
     if _code(jupytext.read(reference_path)) != _code(notebook):
         raise PluginError(f"notebook {path.name}: its code cells differ from {reference_path.name}")
-    key = cache_key(notebook, getattr(sys.modules.get("derivations"), "_source_hash", ""), lang)
-    cache = Path(os.environ.get("NOTEBOOK_CACHE", root / ".cache" / "notebooks"))
+    key = cache_key(notebook, lang)
+    cache = _cache(root)
     if key not in _executed:
         stored = cache / f"{path.stem}.{key}.ipynb"
         if stored.exists():
@@ -112,6 +115,39 @@ def _executed_copy(path: Path, config) -> Path:
     if not target.exists() or target.read_text("utf-8") != text:
         target.write_text(text, "utf-8")
     return target
+
+
+def _cache(root: Path) -> Path:
+    return Path(os.environ.get("NOTEBOOK_CACHE", root / ".cache" / "notebooks"))
+
+
+def _stored_html(nb2html):
+    """mkdocs-jupyter's rendering of an executed notebook, kept beside the executed notebooks.
+
+    nbconvert compiles its templates anew for every notebook: a second of a rebuild.
+    """
+    if getattr(nb2html, "is_stored", False):
+        return nb2html
+
+    @functools.wraps(nb2html)
+    def render(path, **options):
+        versions = [metadata.version(name) for name in ("nbconvert", "mkdocs-jupyter")]
+        key = hashlib.sha256(Path(path).read_bytes() + repr([versions, sorted(options.items())]).encode())
+        stored = _cache(Path.cwd()) / f"{Path(path).stem}.{key.hexdigest()[:16]}.html"
+        if stored.is_file():
+            return stored.read_text("utf-8")
+        body = nb2html(path, **options)
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_suffix(f".{os.getpid()}.partial")
+        partial.write_text(body, "utf-8")
+        partial.replace(stored)
+        return body
+
+    render.is_stored = True
+    return render
+
+
+mkdocs_jupyter_convert.nb2html = _stored_html(mkdocs_jupyter_convert.nb2html)
 
 
 def _pages(config) -> Path:

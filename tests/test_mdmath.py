@@ -64,10 +64,14 @@ def test_formulas_in_raw_html_are_typeset():
     assert "<mo>&gt;</mo>" in html
 
 
-def test_search_reads_a_formula_once():
+def test_search_reads_a_formula_once_as_the_text_it_shows():
     from material.plugins.search.plugin import Parser
 
+    from mdmath.katex import published, searchable
+
+    page = f"<p>a {typeset('K = 8')} b {typeset(r'x^{2}', display=True)}</p>"
     parser = Parser()
-    parser.feed(f"<p>a {typeset('K = 8')} b</p>")
+    parser.feed(searchable(page))
     parser.close()
-    assert "".join(parser.data[0].text) == "<p>a K=8 b</p>"
+    assert "".join(parser.data[0].text) == "<p>a K=8 b x2</p>"
+    assert "<!--" not in published(page) and "<math" in published(page)

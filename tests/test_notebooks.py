@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 
 import jupytext
 import pytest
@@ -38,18 +39,29 @@ def load_hook():
     return module
 
 
-def test_outputs_are_keyed_on_the_code_the_derivations_and_the_language():
+def test_outputs_are_keyed_on_the_code_what_it_imports_and_the_language(tmp_path, monkeypatch):
+    from mdext import exec_cache
+
+    copy = tmp_path / "derivations"  # edited below instead of the real package
+    shutil.copytree(ROOT / "derivations", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(exec_cache, "_root", lambda package: copy if package == "derivations" else None)
     hook = load_hook()
     notebook = jupytext.read(DOCS / "notebooks/count-it.en.py")
-    key = hook.cache_key(notebook, "derivations-v1", "en")
-    assert hook.cache_key(notebook, "derivations-v1", "en") == key
-    assert hook.cache_key(notebook, "derivations-v2", "en") != key  # a derivation edit re-executes
-    assert hook.cache_key(notebook, "derivations-v1", "zh") != key  # each language has its outputs
+    key = hook.cache_key(notebook, "en")
+    assert hook.cache_key(notebook, "en") == key
+    assert hook.cache_key(notebook, "zh") != key  # each language has its outputs
+    unrelated = copy / "parallelism.py"
+    unrelated.write_text(unrelated.read_text("utf-8") + "\n# edited\n", "utf-8")
+    assert hook.cache_key(notebook, "en") == key  # a module it does not import
+    imported = copy / "intensity.py"
+    imported.write_text(imported.read_text("utf-8") + "\n# edited\n", "utf-8")
+    edited = hook.cache_key(notebook, "en")
+    assert edited != key  # a derivation edit re-executes
     notebook.cells[1].source += "\n# edited"
-    assert hook.cache_key(notebook, "derivations-v1", "en") != key  # so does a code edit
+    assert hook.cache_key(notebook, "en") != edited  # so does a code edit
     prose = jupytext.read(DOCS / "notebooks/count-it.en.py")
     prose.cells[0].source += " Edited."
-    assert hook.cache_key(prose, "derivations-v1", "en") == key  # prose does not
+    assert hook.cache_key(prose, "en") == edited  # prose does not
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -161,7 +161,8 @@ def test_a_forgotten_language_is_caught():
 WRITTEN_AGAINST = {
     "mkdocs": "1.6.1",  # hooks/*: event names and priorities
     "mkdocs-static-i18n": "1.3.1",  # hooks/notebooks.py: current_language, I18nFiles(plugin, files), priority -100
-    "markdown-exec": "1.12.6",  # mdext/exec_guard.py: the text of its failure warning
+    "markdown-exec": "1.12.6",  # mdext/exec_guard.py: its failure warning; mdext/exec_cache.py: _run_python
+    "mkdocs-material": "9.8.2",  # hooks/math_search.py: search_index.add_entry_from_context(page)
     "mkdocs-jupyter": "0.26.3",  # hooks/notebooks.py: renders .ipynb found under "notebooks"
     "nbconvert": None,  # hooks/notebooks.py strips its MathJax 2 and Mermaid scripts (checked by test_notebooks)
 }
