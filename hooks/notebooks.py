@@ -121,33 +121,35 @@ def _cache(root: Path) -> Path:
     return Path(os.environ.get("NOTEBOOK_CACHE", root / ".cache" / "notebooks"))
 
 
-def _stored_html(nb2html):
-    """mkdocs-jupyter's rendering of an executed notebook, kept beside the executed notebooks.
+def _stored(convert, suffix: str):
+    """One of mkdocs-jupyter's conversions of an executed notebook, kept beside the executed notebooks.
 
-    nbconvert compiles its templates anew for every notebook: a second of a rebuild.
+    nbconvert compiles its templates anew for every conversion: a second of every rebuild.
     """
-    if getattr(nb2html, "is_stored", False):
-        return nb2html
+    if getattr(convert, "is_stored", False):
+        return convert
 
-    @functools.wraps(nb2html)
-    def render(path, **options):
+    @functools.wraps(convert)
+    def stored_convert(path, **options):
         versions = [metadata.version(name) for name in ("nbconvert", "mkdocs-jupyter")]
         key = hashlib.sha256(Path(path).read_bytes() + repr([versions, sorted(options.items())]).encode())
-        stored = _cache(Path.cwd()) / f"{Path(path).stem}.{key.hexdigest()[:16]}.html"
+        stored = _cache(Path.cwd()) / f"{Path(path).stem}.{key.hexdigest()[:16]}.{suffix}"
         if stored.is_file():
             return stored.read_text("utf-8")
-        body = nb2html(path, **options)
+        body = convert(path, **options)
         stored.parent.mkdir(parents=True, exist_ok=True)
         partial = stored.with_suffix(f".{os.getpid()}.partial")
         partial.write_text(body, "utf-8")
         partial.replace(stored)
         return body
 
-    render.is_stored = True
-    return render
+    stored_convert.is_stored = True
+    return stored_convert
 
 
-mkdocs_jupyter_convert.nb2html = _stored_html(mkdocs_jupyter_convert.nb2html)
+# the page, and the Markdown mkdocs-jupyter reads the table of contents from
+mkdocs_jupyter_convert.nb2html = _stored(mkdocs_jupyter_convert.nb2html, "html")
+mkdocs_jupyter_convert.nb2md = _stored(mkdocs_jupyter_convert.nb2md, "md")
 
 
 def _pages(config) -> Path:
