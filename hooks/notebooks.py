@@ -45,8 +45,8 @@ SOURCE = re.compile(r"^notebooks/(?P<name>[\w-]+)\.(?P<lang>[a-z]{2})\.py$")
 REFERENCE_LANG = "en"  # the other languages' code cells must equal this one's
 LANG_VARIABLE = "DERIVATIONS_LANG"  # read by derivations.core.i18n.notebook_lang
 _executed: dict[str, nbformat.NotebookNode] = {}  # cache key -> executed notebook
-_pending: dict[str, Future] = {}  # notebook name -> its .ipynb pages being written
-_pool = ThreadPoolExecutor(max_workers=3)  # kernels are processes: notebooks run side by side
+_pending: dict[tuple[str, str], Future] = {}  # (name, language) -> its .ipynb page being written
+_pool = ThreadPoolExecutor(max_workers=1)  # one kernel, one notebook at a time (see _Kernel)
 
 
 def _root(config) -> Path:
@@ -63,23 +63,63 @@ def cache_key(notebook, lang: str) -> str:
     return hashlib.sha256("\0".join([block_key(code) or code, lang]).encode()).hexdigest()[:16]
 
 
-def _execute(path: Path, notebook, root: Path, lang: str) -> nbformat.NotebookNode:
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=False,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not its TCP notice
-                            resources={"metadata": {"path": str(root)}})
-    try:
-        client.execute(env={**os.environ, LANG_VARIABLE: lang})
-    except CellExecutionError as error:
-        failing = next((i for i, cell in enumerate(notebook.cells)
-                        if any(o.get("output_type") == "error" for o in cell.get("outputs", []))), "?")
-        raise PluginError(f"notebook {path.name}: cell {failing} failed:\n{error}") from None
-    return notebook
+# Run before each notebook in the shared kernel: its own namespace, language and plotting defaults,
+# as in a fresh kernel; the modules it imports stay loaded (and their derivations computed).
+PREAMBLE = """
+get_ipython().reset(new_session=True)
+import os, matplotlib, matplotlib.pyplot
+os.environ[{variable!r}] = {lang!r}
+matplotlib.pyplot.close("all")
+if not hasattr(matplotlib, "_rc_of_a_fresh_kernel"):
+    matplotlib._rc_of_a_fresh_kernel = {{k: v for k, v in matplotlib.rcParams.items() if k != "backend"}}
+matplotlib.rcParams.update(matplotlib._rc_of_a_fresh_kernel)
+"""
 
 
-def _executed_copy(path: Path, config) -> Path:
+class _Kernel:
+    """One kernel runs every notebook that needs running, one after another.
+
+    Starting a kernel and importing SymPy, matplotlib and `derivations` cost more than
+    most notebooks' own work: a kernel per notebook and language was most of a cold build.
+    """
+
+    def __init__(self, root: Path):
+        self.root, self.manager = root, None
+
+    def _client(self, notebook):
+        from nbclient import NotebookClient
+
+        client = NotebookClient(notebook, km=self.manager, timeout=300, kernel_name="python3", allow_errors=False,
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not its TCP notice
+                                resources={"metadata": {"path": str(self.root)}})
+        self.manager = client.km or self.manager
+        return client
+
+    def run(self, path: Path, notebook, lang: str) -> nbformat.NotebookNode:
+        from nbclient.exceptions import CellExecutionError
+
+        preamble = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            PREAMBLE.format(variable=LANG_VARIABLE, lang=lang))])
+        client = self._client(preamble)
+        client.execute(cleanup_kc=False)
+        self.manager = client.km
+        try:
+            self._client(notebook).execute(cleanup_kc=False)
+        except CellExecutionError as error:
+            failing = next((i for i, cell in enumerate(notebook.cells)
+                            if any(o.get("output_type") == "error" for o in cell.get("outputs", []))), "?")
+            raise PluginError(f"notebook {path.name}: cell {failing} failed:\n{error}") from None
+        return notebook
+
+    def stop(self) -> None:
+        if self.manager is not None and self.manager.has_kernel:
+            from nbclient.util import run_sync
+
+            run_sync(self.manager.shutdown_kernel)(now=True)
+        self.manager = None
+
+
+def _executed_copy(path: Path, config, kernel: _Kernel) -> Path:
     """The executed `.ipynb` of one language."""
     root = _root(config)
     notebook = jupytext.read(path)
@@ -95,7 +135,7 @@ def _executed_copy(path: Path, config) -> Path:
             _executed[key] = nbformat.read(stored, as_version=4)
         else:
             started = time.perf_counter()
-            _executed[key] = _execute(path, jupytext.read(path), root, lang)
+            _executed[key] = kernel.run(path, jupytext.read(path), lang)
             log.info(f"executed notebook {path.name} in {time.perf_counter() - started:.1f} s")
             cache.mkdir(parents=True, exist_ok=True)
             partial = stored.with_suffix(f".{os.getpid()}.partial")
@@ -179,21 +219,34 @@ def _page_location(name: str, lang: str, default: str, use_directory_urls: bool)
     return f"{directory}.html", f"{directory}.html"
 
 
-def _write_pages(paths: list[Path], config) -> None:
-    for path in paths:
-        _executed_copy(path, config)
-
-
 def on_pre_build(config):
-    """Start executing the notebooks; pages are built meanwhile and wait in on_pre_page."""
+    """Start executing the notebooks, in the order the build reaches them; pages are built meanwhile
+    and each waits for its own notebook in on_pre_page.
+    """
     docs = Path(config.docs_dir)
-    by_name: dict[str, list[Path]] = {}
-    for path in sorted((docs / "notebooks").glob("*.py")):
-        match = SOURCE.match(path.relative_to(docs).as_posix())
-        if match:
-            by_name.setdefault(match["name"], []).append(path)
+    i18n = config.plugins["i18n"]
+    languages = [i18n.default_language] + [x.locale for x in i18n.config.languages if x.locale != i18n.default_language]
+    nav = [item for item in _nav_paths(config["nav"] or [])]
+    found = [(SOURCE.match(path.relative_to(docs).as_posix()), path) for path in sorted(docs.glob("notebooks/*.py"))]
+    found = [(match["name"], match["lang"], path) for match, path in found if match]
+    order = sorted(found, key=lambda item: (languages.index(item[1]) if item[1] in languages else len(languages),
+                                            nav.index(f"notebooks/{item[0]}.py")
+                                            if f"notebooks/{item[0]}.py" in nav else len(nav)))
+    kernel = _Kernel(_root(config))
     _pending.clear()
-    _pending.update({name: _pool.submit(_write_pages, paths, config) for name, paths in by_name.items()})
+    _pending.update({(name, lang): _pool.submit(_executed_copy, path, config, kernel) for name, lang, path in order})
+    _pool.submit(kernel.stop)
+
+
+def _nav_paths(items):
+    for item in items:
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            for value in item.values():
+                yield from _nav_paths(value if isinstance(value, list) else [value])
+        elif isinstance(item, list):
+            yield from _nav_paths(item)
 
 
 def on_build_error(error, **kwargs):
@@ -204,7 +257,8 @@ def on_build_error(error, **kwargs):
 @event_priority(100)  # before mkdocs-jupyter reads the file to key its cache
 def on_pre_page(page, **kwargs):
     if isinstance(page.file, NotebookPage):
-        _pending[SOURCE.match(page.file.src_uri)["name"]].result()  # raises if a cell failed
+        match = SOURCE.match(page.file.src_uri)
+        _pending[(match["name"], match["lang"])].result()  # raises if a cell failed
     return page
 
 
