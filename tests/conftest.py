@@ -1,10 +1,11 @@
 """Shared fixtures: the project root, and the site builds of one test session.
 
 Every build a session needs (the strict build of the site, and one per injected
-fault in faults.py) starts in the background when the session starts, two at a
-time, so they overlap the unit tests. Tests that need a build wait for it. A fault
-build with notebooks waits for the clean build, to read its executed notebooks
-from the shared cache instead of running kernels of its own.
+fault in faults.py) starts in the background when the session starts, so that they
+overlap the unit tests. Tests that need a build wait for it. The clean build starts
+from empty caches, as on a fresh clone; the fault builds wait for it, two at a time,
+and reuse its executed blocks and notebooks (mdext.exec_cache, hooks/notebooks.py):
+each then runs only what its fault changed.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ class Build:
 def mkdocs_build(project: Path, site: Path, *extra: str) -> Build:
     """Run `mkdocs build` in a subprocess: in-process builds leak plugin state."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
-    if _scratch is not None:  # executed notebooks are shared by the session's builds
+    if _scratch is not None:  # executed notebooks and blocks are shared by the session's builds
         env["NOTEBOOK_CACHE"] = str(_scratch / "notebooks")
+        env["EXEC_CACHE"] = str(_scratch / "exec")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-d", str(site), *extra],
         cwd=project, env=env, capture_output=True, text=True, timeout=600,
@@ -66,8 +68,8 @@ def _build(name: str) -> Build:
     base = _scratch / name.replace(" ", "-")
     project = project_copy(base / "project")
     inject(project)
-    if (project / "docs/notebooks").exists() and SITE in _builds:
-        _builds[SITE].exception()  # wait: its executed notebooks are then in the shared cache
+    if SITE in _builds:
+        _builds[SITE].exception()  # wait: its executed blocks and notebooks are then in the shared caches
     return mkdocs_build(project, base / "site", *arguments)
 
 
