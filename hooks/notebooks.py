@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 import jupytext
 import nbformat
 import tinycss2
+from build_order import languages, nav_paths
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -224,29 +225,15 @@ def on_pre_build(config):
     and each waits for its own notebook in on_pre_page.
     """
     docs = Path(config.docs_dir)
-    i18n = config.plugins["i18n"]
-    languages = [i18n.default_language] + [x.locale for x in i18n.config.languages if x.locale != i18n.default_language]
-    nav = [item for item in _nav_paths(config["nav"] or [])]
+    order = languages(config)
+    place = {path: index for index, path in enumerate(nav_paths(config["nav"]))}
     found = [(SOURCE.match(path.relative_to(docs).as_posix()), path) for path in sorted(docs.glob("notebooks/*.py"))]
-    found = [(match["name"], match["lang"], path) for match, path in found if match]
-    order = sorted(found, key=lambda item: (languages.index(item[1]) if item[1] in languages else len(languages),
-                                            nav.index(f"notebooks/{item[0]}.py")
-                                            if f"notebooks/{item[0]}.py" in nav else len(nav)))
+    found = sorted(((match["name"], match["lang"], path) for match, path in found if match),
+                   key=lambda item: (order.index(item[1]), place.get(f"notebooks/{item[0]}.py", len(place))))
     kernel = _Kernel(_root(config))
     _pending.clear()
-    _pending.update({(name, lang): _pool.submit(_executed_copy, path, config, kernel) for name, lang, path in order})
+    _pending.update({(name, lang): _pool.submit(_executed_copy, path, config, kernel) for name, lang, path in found})
     _pool.submit(kernel.stop)
-
-
-def _nav_paths(items):
-    for item in items:
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            for value in item.values():
-                yield from _nav_paths(value if isinstance(value, list) else [value])
-        elif isinstance(item, list):
-            yield from _nav_paths(item)
 
 
 def on_build_error(error, **kwargs):

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
-from mdext.exec_cache import block_key
+from mdext.exec_cache import block_key, blocks
 
-BLOCK = re.compile(
-    r'^(?P<fence>`{3,}|~{3,})python\b[^\n]*\bexec="(?:1|true|on)"[^\n]*\n(?P<code>.*?)^(?P=fence)[ \t]*$', re.S | re.M)
 _rendered: dict[str, dict] = {}  # key -> what Page.render set; the hook module lives as long as the process
 _indexed: dict[str, list] = {}  # key -> the search entries of one page
 
@@ -51,9 +48,9 @@ def _links(links_to_anchors, by_uri: bool, files=None):
 def on_page_markdown(markdown, page, config, files):
     if getattr(page.render, "__func__", None) is not Page.render:
         return markdown  # another plugin renders this page (a notebook)
-    blocks = [block_key(found["code"]) or found["code"] for found in BLOCK.finditer(markdown)]
+    executed = [block_key(code) or code for _, code in blocks(markdown)]
     documents = sorted(file.src_uri for file in files)
-    key = _key(markdown, blocks, page.file.src_uri, page.url, documents,
+    key = _key(markdown, executed, page.file.src_uri, page.url, documents,
                config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"])
     render = page.render
 

@@ -23,11 +23,33 @@ import functools
 import hashlib
 import importlib.util
 import os
+import re
 import sys
 from importlib import metadata
 from pathlib import Path
 
 from markdown import Extension
+
+# An executed block in a Markdown page, indented or not (inside an admonition, say).
+BLOCK = re.compile(
+    r'^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})python\b(?P<options>[^\n]*\bexec="(?:1|true|on)"[^\n]*)\n'
+    r"(?P<code>.*?)^(?P=indent)(?P=fence)[ \t]*$", re.S | re.M)
+
+
+def blocks(markdown: str) -> list[tuple[str, str]]:
+    r"""(options, code) of each executed block, the code as SuperFences hands it to markdown-exec.
+
+    Examples:
+        >>> blocks('??? note\n    ```python exec="1" id="a"\n    print(1)\n\n    print(2)\n    ```\n')
+        [(' exec="1" id="a"', 'print(1)\n\nprint(2)')]
+    """
+    found = []
+    for block in BLOCK.finditer(markdown):
+        indent = len(block["indent"])
+        code = "\n".join(line[indent:] for line in block["code"].removesuffix("\n").split("\n"))
+        found.append((block["options"], code))
+    return found
+
 
 PACKAGES = ("derivations",)  # the code whose edits should re-run blocks
 RENDERING = ("sympy", "numpy", "matplotlib", "markdown-exec")  # libraries whose output we store
@@ -161,6 +183,13 @@ def block_key(code: str) -> str | None:
     return digest.hexdigest()[:24]
 
 
+def _store(path: Path, output: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")  # builds may run side by side
+    partial.write_text(output, "utf-8")
+    partial.replace(path)
+
+
 def cached(run):
     """Wrap markdown-exec's runner: stored output for a known key, else run and store."""
     if getattr(run, "is_cached_runner", False):
@@ -174,14 +203,41 @@ def cached(run):
             return path.read_text("utf-8")
         output = run(code, returncode=returncode, session=session, id=id, **extra)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")  # builds may run side by side
-            partial.write_text(output, "utf-8")
-            partial.replace(path)
+            _store(path, output)
         return output
 
     runner.is_cached_runner = True
     return runner
+
+
+def missing(pages: list[Path]) -> list[tuple[str, str]]:
+    """(key, code) of the blocks of these Markdown pages whose output is not stored, in page order."""
+    found = []
+    for page in pages:
+        for options, code in blocks(page.read_text("utf-8")):
+            key = None if "session=" in options else block_key(code)
+            if key is not None and not (cache_dir() / f"{key}.md").is_file():
+                found.append((key, code))
+    return found
+
+
+def prewarm(pages: list[Path]) -> None:
+    """Run and store the blocks of these pages that are not stored yet, as markdown-exec would run them.
+
+    A build starts this in a second process on the pages it will convert last (hooks/prewarm.py),
+    so that a cold build uses both cores. A block that fails is left to the build, which reports it.
+    """
+    from markdown_exec._internal.formatters.python import _run_python
+
+    for key, code in missing(pages):
+        path = cache_dir() / f"{key}.md"
+        if path.is_file():  # the build got there first
+            continue
+        try:
+            output = _run_python(code)
+        except Exception:  # noqa: BLE001 - the build runs it again and names the page and block
+            continue
+        _store(path, output)
 
 
 class ExecCacheExtension(Extension):
@@ -196,3 +252,7 @@ class ExecCacheExtension(Extension):
 def makeExtension(**kwargs):  # noqa: N802 (Python-Markdown's entry point)
     """The extension, as `markdown_extensions: [mdext.exec_cache]` loads it."""
     return ExecCacheExtension(**kwargs)
+
+
+if __name__ == "__main__":
+    prewarm([Path(page) for page in sys.argv[1:]])
