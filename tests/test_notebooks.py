@@ -32,7 +32,9 @@ def test_twins_share_their_code_and_translate_their_prose(name):
     assert all(a != b for a, b in zip(en, zh, strict=True)), "an untranslated Markdown cell"
 
 
-def load_hook():
+def load_hook(monkeypatch):
+    """The hook, loaded as MkDocs loads it: its folder on sys.path while it runs."""
+    monkeypatch.syspath_prepend(str(ROOT / "hooks"))
     spec = importlib.util.spec_from_file_location("notebooks_hook", ROOT / "hooks" / "notebooks.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -45,7 +47,7 @@ def test_outputs_are_keyed_on_the_code_what_it_imports_and_the_language(tmp_path
     copy = tmp_path / "derivations"  # edited below instead of the real package
     shutil.copytree(ROOT / "derivations", copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(exec_cache, "_root", lambda package: copy if package == "derivations" else None)
-    hook = load_hook()
+    hook = load_hook(monkeypatch)
     notebook = jupytext.read(DOCS / "notebooks/count-it.en.py")
     key = hook.cache_key(notebook, "en")
     assert hook.cache_key(notebook, "en") == key
