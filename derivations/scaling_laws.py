@@ -79,6 +79,15 @@ b_sl = define(SCALING, "b_sl", latex="b", en="exponent of the optimal token coun
 G_sl = define(SCALING, "G_sl", latex="G", en="prefactor of the compute-optimal frontier", zh="计算最优前沿的前置系数")
 N_opt = define(SCALING, "N_opt", latex=r"N_{\mathrm{opt}}", en="compute-optimal parameter count", zh="计算最优参数量")
 D_opt = define(SCALING, "D_opt", latex=r"D_{\mathrm{opt}}", en="compute-optimal token count", zh="计算最优词元数")
+C_in = define(SCALING, "C_in", latex=r"C_{\mathrm{in}}", en="compute budget typed into the calculator (FLOPs)",
+             zh="在计算器中直接输入的计算预算（FLOPs）")
+s_cluster = define(SCALING, "s_cluster", latex=r"s", en="the calculator's budget source: 0 typed in FLOPs, 1 a cluster",
+                   zh="计算器中预算的来源：0为直接输入FLOPs，1为按集群计算", integer=True, nonnegative=True)
+t_days = define(SCALING, "t_days", latex=r"t_{\mathrm{days}}", en="days of training", zh="训练天数")
+C_N = define(SCALING, "C_N", latex=r"C_{N}", en="the budget for which $N$ parameters are compute-optimal",
+             zh="使$N$个参数成为计算最优的计算预算")
+D_N = define(SCALING, "D_N", latex=r"D_{N}", en="the tokens of $N$ parameters trained compute-optimally",
+             zh="$N$个参数按计算最优训练时的词元数")
 
 
 @dataclass(frozen=True)
@@ -364,6 +373,24 @@ def compute_optimal(flops, fit: Fit = CHINCHILLA) -> Optimum:
     if product != {budget / 6: 1, sp.Integer(6): 1}:  # 6·N·D = C, exactly
         raise AssertionError(f"6·N·D is not the budget {budget}")
     return Optimum(budget, params, tokens, a, b, G, fit)
+
+
+@derived
+def budget_law() -> sp.Expr:
+    r"""The inverse of the frontier, symbolically: the budget $C = 6\,(N/G)^{1/a}$ for which $N$ is optimal.
+
+    Checked against the Lagrange solution: $N_{\mathrm{opt}}$ at this budget is $N$ again.
+
+    Examples:
+        >>> budget_law().has(N, A_sl, beta_sl)
+        True
+    """
+    solution = lagrange()
+    budget = 6 * (N / solution.G) ** (1 / solution.a)
+    back = solution.params.subs(C, budget)
+    if sp.simplify(sp.expand_log(sp.log(back) - sp.log(N), force=True)) != 0:
+        raise AssertionError(f"N_opt at C(N) is {back}, not N")
+    return budget
 
 
 @derived
