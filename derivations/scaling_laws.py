@@ -52,7 +52,7 @@ i18n.register("scaling_laws", terms={
     "sl_tenfold": ("Reducible loss after 10×", "资源扩大10倍后的可约损失"),
     "sl_tenfold_needed": ("Factor needed to halve it", "减半所需的倍数"),
     "sl_resource": ("Resource", "资源"),
-    "sl_true": ("True value", "真实值"),
+    "sl_true": ("True value, $a = \\beta/(\\alpha+\\beta)$", "真实值，$a = \\beta/(\\alpha+\\beta)$"),
     "sl_recovered": ("Recovered", "拟合结果"),
     "sl_seeds": ("Spread over {n} seeds (std)", "{n}个随机种子的标准差"),
     "sl_noiseless": ("Noiseless runs", "无噪声的训练"),
@@ -304,7 +304,7 @@ class Optimum(render.Published):
 
     def to_markdown(self, lang: str) -> str:
         return render.equations([
-            ("C", self.flops), ("a", self.a), ("b", self.b), ("G", render.decimal(self.G)),
+            ("C", render.decimal(self.flops)), ("a", self.a), ("b", self.b), ("G", render.decimal(self.G)),
             (r"N_{\mathrm{opt}}", render.decimal(self.params)), (r"D_{\mathrm{opt}}", render.decimal(self.tokens)),
             (r"D_{\mathrm{opt}} / N_{\mathrm{opt}}", render.decimal(self.tokens_per_param, 3)),
             (r"L(N_{\mathrm{opt}}, D_{\mathrm{opt}})", render.decimal(self.loss)),
@@ -630,7 +630,7 @@ class IsoflopFit(render.Published):
     def to_markdown(self, lang: str) -> str:
         header = [message("sl_quantity", lang), message("sl_value", lang)]
         rows = [
-            [message("sl_true", lang) + r", $a = \beta/(\alpha+\beta)$", f"${render.decimal(self.true_a, 4)}$"],
+            [message("sl_true", lang), f"${render.decimal(self.true_a, 4)}$"],
             [message("sl_noiseless", lang), f"${render.decimal(self.noiseless_a, 4)}$"],
             [message("sl_with_noise", lang, seed=self.seed, sigma=self.noise), f"${render.decimal(self.seeded_a, 4)}$"],
             [message("sl_seeds", lang, n=self.seeds), f"${render.decimal(self.spread, 2)}$"],
@@ -731,7 +731,7 @@ i18n.register("scaling_laws_cluster", messages={
 })
 
 # Cluster presets: (chips, days, MFU). 8 GPUs for a week; a 1,024-GPU month; and 16,384 H100s
-# for 54 days, the scale of Llama 3 405B's pre-training (Llama Team 2024, §3.3).
+# for 54 days, the scale of Llama 3.1 405B's pre-training (Llama Team 2024, "The Llama 3 Herd of Models", §3.3).
 CLUSTERS = ((8, 7, sp.Rational(2, 5)), (1024, 30, sp.Rational(2, 5)), (16384, 54, sp.Rational(2, 5)))
 
 

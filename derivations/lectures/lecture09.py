@@ -164,7 +164,7 @@ def table_claims() -> Claims:
 
     Examples:
         >>> len(table_claims().items)
-        24
+        28
     """
     items = []
     for source, table, exceptions in ((TABLE3_SOURCE, TABLE3, {67 * BILLION}),
@@ -227,8 +227,25 @@ def errata() -> Claims:
     below = Claim(("…and a = 0.28/0.62 from the printed α, β lies below that interval",
                    "……而由印出的α、β算出的a = 0.28/0.62低于这个区间"),
                   a_derived, "<", low, r"\beta/(\alpha+\beta)")
+    short = []  # Table A3's 67B and 280B rows: below 6ND by more than the 1% the other rows meet
+    for size, percent in ((67 * BILLION, 3), (280 * BILLION, 4)):
+        params, flops, tokens = _row(TABLE_A3, size)
+        shortfall = 1 - train_flops(params, tokens) / flops
+        printed_tokens = f"{float(tokens / TRILLION):g}T"
+        printed_flops = f"{float(flops):.3g}".replace("e+", "e")
+        short.append(Claim(
+            (f"Table A3 (Approach 3), {size_name(size)}: 6ND of its {printed_tokens} tokens falls more than "
+             f"{percent}% short of the printed {printed_flops} FLOPs",
+             f"表A3（方法3）{size_name(size)}行：按该行{printed_tokens}词元算出的6ND"
+             f"比印出的{printed_flops} FLOPs少{percent}%以上"),
+            shortfall, ">", sp.Rational(percent, 100), r"1 - 6ND / C_{\text{A3}}"))
+        half_digit = sp.Rational(5, 100) * TRILLION / tokens  # the printed tokens are rounded to 0.1T
+        short.append(Claim(
+            ("…more than twice what rounding its tokens to a tenth of a trillion could explain",
+             "……超过把词元数四舍五入到0.1T所能造成的误差的两倍"),
+            shortfall / half_digit, ">", 2, r"(1 - 6ND/C_{\text{A3}}) / (0.05\,\mathrm{T} / D)"))
     return Claims((typo, row67, tokens_at_gopher, prose_175, prose_175_flops, prose_175_table, prose_280, table2,
-                   interval, below))
+                   interval, below, *short))
 
 
 @dataclass(frozen=True)
