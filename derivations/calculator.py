@@ -692,7 +692,7 @@ def _results_html(calc_id: str, formulas: tuple[Formula, ...], lang: str) -> str
         label = _label(formula.label, formula.binds, lang)
         if formula.kind == "regime":
             label = _text("calc_regime_of", lang).format(what=_text(formula.label, lang))
-        math = html.escape(r"\displaystyle " + render.latex(formula.expr), quote=False)
+        math = html.escape(r"\displaystyle " + _formula_latex(formula.expr), quote=False)
         rows.append(  # the value before the formula: on a phone the formula is what scrolls away
             f'<tr data-kind="{formula.kind}"><th scope="row">{label}</th>'
             f'<td class="calc-value"><output id="{calc_id}-out-{formula.name}">'
@@ -702,6 +702,27 @@ def _results_html(calc_id: str, formulas: tuple[Formula, ...], lang: str) -> str
                    for key in ("calc_quantity", "calc_value", "calc_formula"))
     return (f'<div class="calc-results" id="{calc_id}-results"><table><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _formula_latex(expr: sp.Basic) -> str:
+    r"""An expression's LaTeX with no words in it: a Piecewise's conditions written as relations.
+
+    SymPy writes "for" before each condition and "otherwise" for the last; a Chinese page would
+    show English. Here the last branch gets the negation of the others.
+
+    Examples:
+        >>> s, x = sp.Symbol("s", integer=True, nonnegative=True), sp.Symbol("x")
+        >>> _formula_latex(sp.Piecewise((x, sp.Eq(s, 0)), (2 * x, True)))
+        '\\begin{cases} x & s = 0 \\\\ 2 x & s \\neq 0 \\end{cases}'
+    """
+    if not isinstance(expr, sp.Piecewise):
+        return render.latex(expr)
+    rows, previous = [], []
+    for value, condition in expr.args:
+        shown = sp.And(*(sp.Not(c) for c in previous)) if condition is sp.true else condition
+        rows.append(f"{render.latex(value)} & {render.latex(shown)}")
+        previous.append(condition)
+    return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
 
 
 def _json(value) -> str:
