@@ -723,8 +723,9 @@ SCALING_BAD = [  # field, text, message key
     ("beta", "1.5", "calc_too_large"), ("E", "1e-4", "calc_too_small"), ("A", "abc", "calc_not_number"),
     ("N", "2.5", "calc_whole"), ("N", "1e17", "calc_too_large"),
 ]
-SCALING_BAD_CLUSTER = [("mfu", "1.2", "calc_too_large"), ("mfu", "0", "calc_positive"), ("days", "x", "calc_not_number"),
-                       ("schips", "0.5", "calc_whole"), ("sflops", "1e19", "calc_too_large")]
+SCALING_BAD_CLUSTER = [("mfu", "1.2", "calc_too_large"), ("mfu", "0", "calc_positive"),
+                       ("days", "x", "calc_not_number"), ("schips", "0.5", "calc_whole"),
+                       ("sflops", "1e19", "calc_too_large")]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
