@@ -226,6 +226,7 @@ class Calculator(render.Published):
     id: str
     groups: tuple[Group, ...]
     formulas: tuple[Formula, ...]
+    searchable: bool = True  # False: the site's search skips the form (its labels would outrank the prose pages)
 
     def __post_init__(self):
         known = {f.symbol.name for g in self.groups for f in g.fields}
@@ -284,7 +285,8 @@ class Calculator(render.Published):
     def to_markdown(self, lang: str) -> str:
         """The form, the results table with each formula in LaTeX, and the script."""
         check_lang(lang)
-        parts = [f'<form class="calc" id="{self.id}" novalidate autocomplete="off">']
+        hidden = "" if self.searchable else ' data-search-exclude=""'
+        parts = [f'<form class="calc" id="{self.id}" novalidate autocomplete="off"{hidden}>']
         parts += [_group_html(self.id, group, lang, index) for index, group in enumerate(self.groups)]
         parts.append(f'<p class="calc-status" id="{self.id}-status" role="status" aria-live="polite"></p>')
         parts.append(_results_html(self.id, self.formulas, lang))
@@ -557,7 +559,8 @@ def scaling_calculator() -> Calculator:
     inverse = Group("calc_sl_inverse", None, (
         Field("N", "calc_sl_size", size, engineering(70 * 10**9), maximum=MAX_PARAMS),
     ))
-    return Calculator("scaling-calculator", (budget_group, accelerators, fit_group, inverse), formulas)
+    return Calculator("scaling-calculator", (budget_group, accelerators, fit_group, inverse), formulas,
+                      searchable=False)
 
 
 def pair_of(key: str) -> tuple[str, str]:

@@ -124,14 +124,17 @@ def _r(text: str) -> sp.Rational:
     return sp.Rational(text)
 
 
-# Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", §3.3 and eq. (10)
-# (Approach 3, fitted with a Huber loss on 400+ runs).
+# Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", arXiv:2203.15556, §3.3
+# (Approach 3, the form L = E + A/N^α + B/D^β fitted with a Huber loss on 400+ runs) and appendix D.2.
 CHINCHILLA = Fit("Chinchilla (Hoffmann et al. 2022)", _r("1.69"), _r("406.4"), _r("410.7"), _r("0.34"), _r("0.28"),
-                 "Hoffmann et al. 2022, arXiv:2203.15556, eq. (10) and §D.2", "Chinchilla（Hoffmann等，2022）")
-# Besiroglu, Erdil, Barnett, You 2024, "Chinchilla Scaling: A replication attempt", Table 1:
-# the same form re-fitted to the data extracted from Chinchilla's Figure 4.
+                 "Hoffmann et al. 2022, arXiv:2203.15556, §3.3 (Approach 3) and appendix D.2",
+                 "Chinchilla（Hoffmann等，2022）")
+# Besiroglu, Erdil, Barnett, You 2024, "Chinchilla Scaling: A replication attempt", arXiv:2404.10102:
+# the same form re-fitted to the data extracted from Chinchilla's Figure 4 (standard errors E 0.03,
+# A 124.58, B 1293.23, α 0.02, β 0.02).
 BESIROGLU = Fit("Besiroglu et al. 2024 re-fit", _r("1.8172"), _r("482.01"), _r("2085.43"), _r("0.3478"), _r("0.3658"),
-                "Besiroglu et al. 2024, arXiv:2404.10102, Table 1", "Besiroglu等（2024）的重新拟合")
+                "Besiroglu et al. 2024, arXiv:2404.10102, the re-fitted parameter estimates",
+                "Besiroglu等（2024）的重新拟合")
 FITS = (CHINCHILLA, BESIROGLU)
 
 
@@ -145,14 +148,15 @@ class KaplanLaw:
     unit: tuple[str, str]
 
 
-# Kaplan et al. 2020, "Scaling Laws for Neural Language Models", eqs. (1.1)-(1.3), Table 5.
+# Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361, eqs. (1.1)-(1.3):
+# α_N ~ 0.076, N_c ~ 8.8e13; α_D ~ 0.095, D_c ~ 5.4e13 tokens; α_C^min ~ 0.050, C_c^min ~ 3.1e8 PF-days.
 # N counts non-embedding parameters; C_min is in PF-days (8.64e19 FLOPs).
 KAPLAN_N = KaplanLaw(("parameters $N$ (non-embedding)", "参数量$N$（不含嵌入）"), _r("0.076"), _r("8.8e13"),
                      ("parameters", "个参数"))
 KAPLAN_D = KaplanLaw(("tokens $D$", "词元数$D$"), _r("0.095"), _r("5.4e13"), ("tokens", "个词元"))
 KAPLAN_C = KaplanLaw(("compute $C_{\\min}$", "计算量$C_{\\min}$"), _r("0.050"), _r("3.1e8"), ("PF-days", "PF-天"))
 KAPLAN_LAWS = (KAPLAN_N, KAPLAN_D, KAPLAN_C)
-# Kaplan et al. 2020, eq. (1.7)/(6.1): N_opt ∝ C_min^0.73 along their compute-efficient frontier.
+# Kaplan et al. 2020, §1.2 and §6.1 (Figure 14): N_opt ∝ C_min^0.73 (with B ∝ C_min^0.24, S ∝ C_min^0.03).
 KAPLAN_PARAMS_EXPONENT = _r("0.73")
 
 
@@ -730,8 +734,10 @@ i18n.register("scaling_laws_cluster", messages={
     "sl_cluster_row": ("{chips} × {accelerator}, MFU {mfu}", "{chips}块{accelerator}，MFU {mfu}"),
 })
 
-# Cluster presets: (chips, days, MFU). 8 GPUs for a week; a 1,024-GPU month; and 16,384 H100s
-# for 54 days, the scale of Llama 3.1 405B's pre-training (Llama Team 2024, "The Llama 3 Herd of Models", §3.3).
+# Cluster presets: (chips, days, MFU). 8 GPUs for a week; a 1,024-GPU month; and 16,384 H100s for
+# 54 days, the scale of Llama 3.1 405B's pre-training (Llama Team 2024, "The Llama 3 Herd of Models":
+# up to 16K H100s, §3.3; 54 days is the snapshot of pre-training its §3.3.4 reports interruptions for;
+# Table 4 gives 38-43% MFU).
 CLUSTERS = ((8, 7, sp.Rational(2, 5)), (1024, 30, sp.Rational(2, 5)), (16384, 54, sp.Rational(2, 5)))
 
 

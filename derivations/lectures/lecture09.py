@@ -431,15 +431,20 @@ RUNS = (
     Run("Llama 3 70B", 70 * BILLION, 15 * TRILLION, "Meta 2024, Llama 3 model card: over 15T tokens"),
     Run("Llama 3.1 405B", 405 * BILLION, _n("15.6") * TRILLION,
         "Llama Team 2024 (The Llama 3 Herd of Models), §1: 405B parameters, 15.6T tokens"),
-    Run("MiniCPM-2.4B", _n("2.4") * BILLION, _n("1.1") * TRILLION,
-        "Hu et al. 2024 (MiniCPM), §6: 2.4B non-embedding parameters, 1.1T tokens"),
+    Run("MiniCPM-2.4B", _n("2.4") * BILLION, _n("1.1") * TRILLION,  # nominal, like the other rows
+        "Hu et al. 2024 (MiniCPM), arXiv:2404.06395, Table 2: 2.4B (2,442,057,984) non-embedding parameters, "
+        "1.1T tokens"),
 )
 RUNS_BY_NAME = {run.name: run for run in RUNS}
 
 # Published or lectured ratios that the runs' counts are compared with.
 GPT3_QUOTED_RATIO = 2  # "GPT-3 was 2 tokens per parameter", a rounded figure quoted for GPT-3
-MINICPM_RATIO = 192  # Hu et al. 2024 (MiniCPM), §4.3: compute-optimal data-to-model ratio ≈ 192
-LLAMA3_OPT = (402 * BILLION, _n("16.55") * TRILLION)  # Llama 3 Herd §3.2.1: 402B on 16.55T at 3.8e25 FLOPs
+MINICPM_RATIO = 192  # Hu et al. 2024 (MiniCPM), §4.5: "the data size should be 192 times larger than the model
+# size on average, as opposed to 20 times in Hoffmann et al. (2022)" (its WSD scaling fit)
+# Llama Team 2024, "The Llama 3 Herd of Models", §3.2.1: "Extrapolation of the resulting scaling law to
+# 3.8 × 10^25 FLOPs suggests training a 402B parameter model on 16.55T tokens" (a prediction; the model
+# released as Llama 3.1 405B has 405B parameters and was trained on 15.6T tokens).
+LLAMA3_OPT = (402 * BILLION, _n("16.55") * TRILLION)
 
 
 @dataclass(frozen=True)
