@@ -36,18 +36,35 @@
     return {value};
   }
 
-  // Every field, then the rule joining two fields: K must divide N.
-  function validate(spec, texts) {
+  // Fields that a select's other option hides (spec.conditions): they are not read.
+  function hidden(spec, selected) {
+    const keys = new Set();
+    if (!selected) return keys;
+    for (const rule of spec.conditions || []) {
+      if (rule.choice in selected && selected[rule.choice] !== rule.value) rule.fields.forEach(key => keys.add(key));
+    }
+    return keys;
+  }
+
+  // Every field, then the rule joining two fields: K must divide N. A hidden field is not
+  // checked; its value is NaN, which a formula may carry only in a branch it does not take.
+  function validate(spec, texts, selected) {
     const values = {};
     const errors = {};
+    const skipped = hidden(spec, selected);
     for (const field of spec.fields) {
+      if (skipped.has(field.key)) {
+        values[field.key] = NaN;
+        continue;
+      }
       const result = check(field, texts[field.key]);
       if (result.error) errors[field.key] = result;
       else values[field.key] = result.value;
     }
     for (const field of spec.fields) {
       const other = field.divides;
-      if (other && field.key in values && other in values && values[other] % values[field.key] !== 0) {
+      if (other && !skipped.has(field.key) && !skipped.has(other) && field.key in values && other in values
+          && values[other] % values[field.key] !== 0) {
         errors[field.key] = {error: "calc_divides", params: {other: values[other]}};
         delete values[field.key];
       }
@@ -150,11 +167,14 @@
         ? selected : Object.keys(presets).find(matches) ?? "custom";
     }
 
-    function mark(field, problem) {
+    function mark(field, problem, skipped) {
       const element = input(field.key);
       const note = document.getElementById(`${element.id}-msg`);
       note.classList.toggle("calc-msg--error", Boolean(problem));
-      if (problem) {
+      if (skipped) {
+        element.removeAttribute("aria-invalid");
+        note.textContent = "";
+      } else if (problem) {
         element.setAttribute("aria-invalid", "true");
         note.textContent = message(spec, problem);
       } else {
@@ -166,8 +186,14 @@
     function update() {
       const texts = Object.fromEntries(spec.fields.map(f => [f.key, input(f.key).value]));
       const selected = Object.fromEntries(spec.choices.map(c => [c.key, input(c.key).value]));
-      const {values, errors} = validate(spec, texts);
-      for (const field of spec.fields) mark(field, errors[field.key]);
+      for (const rule of spec.conditions || []) {
+        const element = document.getElementById(rule.element);
+        element.hidden = selected[rule.choice] !== rule.value;
+        element.style.display = element.hidden ? "none" : ""; // the site's styles give fields a display
+      }
+      const {values, errors} = validate(spec, texts, selected);
+      const skipped = hidden(spec, selected);
+      for (const field of spec.fields) mark(field, errors[field.key], skipped.has(field.key));
       let results = null;
       if (Object.keys(errors).length === 0) {
         results = evaluate(spec, formulas, values, selected);
@@ -234,5 +260,5 @@
     update();
   }
 
-  root.LLMCalculators = {read, check, validate, evaluate, usable, format, message, mount, mounted};
+  root.LLMCalculators = {read, check, hidden, validate, evaluate, usable, format, message, mount, mounted};
 })(globalThis);

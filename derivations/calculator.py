@@ -11,9 +11,11 @@ own constants, written into the page as JSON.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import inspect
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +27,8 @@ from .catalog.hardware import ACCELERATORS, H100_SXM, Accelerator
 from .catalog.models import LLAMA2_13B, MODELS
 from .core import i18n, render
 from .core.cache import derived
-from .core.i18n import check_lang, message, text
+from .core.i18n import check_lang, message, pair, text
+from .core.symbols import REGISTRY
 from .intensity import attention, matmul, mlp
 from .lectures import lecture10
 from .symbols import (
@@ -112,6 +115,10 @@ i18n.register("calculators", messages={
     'calc_unit_ns': ('{} ns', '{}纳秒'),
     'calc_unit_tokens_per_s': ('{} tokens/s', '{}词元/秒'),
     'calc_unit_intensity': ('{} FLOP/byte', '{} FLOP/字节'),
+    'calc_unit_flop_total': ('{} FLOPs', '{} FLOPs'),
+    'calc_unit_loss': ('{} nats/token', '{}奈特/词元'),
+    'calc_unit_params': ('{} parameters', '{}个参数'),
+    'calc_unit_tokens': ('{} tokens', '{}个词元'),
     'calc_required': ('Enter a value.', '请输入数值。'),
     'calc_not_number': ('Enter a number, e.g. 4096 or 3.35e12.', '请输入数字，例如4096或3.35e12。'),
     'calc_positive': ('Must be greater than zero.', '必须大于零。'),
@@ -152,7 +159,8 @@ class Formula:
 
     @property
     def body(self) -> str:
-        return sp.jscode(self.expr)
+        code = sp.jscode(self.expr)
+        return " ".join(code.split()) if "\n" in code else code  # a Piecewise prints over several lines
 
     def to_javascript(self) -> str:
         names = ", ".join(self.args)
@@ -169,10 +177,11 @@ class Field:
     symbol: sp.Symbol
     default: str
     integer: bool = True
-    minimum: int = 1
+    minimum: float = 1
     maximum: int = MAX_SIZE
     divides: str | None = None  # key of a field this value must divide (K divides N)
     hint: str | None = None  # unit family for the reading shown under the input
+    when: tuple[str, str] | None = None  # (choice key, option): the field is shown and read only then
 
     def spec(self) -> dict:
         return {"key": self.key, "symbol": self.symbol.name, "default": self.default, "integer": self.integer,
@@ -185,11 +194,14 @@ class Choice:
 
     key: str
     label: str  # glossary key
-    options: tuple[tuple[str, str], ...]  # value, visible name (a dtype's is made per language)
+    options: tuple[tuple[str, str | tuple[str, str]], ...]  # value, visible name: one for both languages,
+    # an (English, Chinese) pair, or for a dtype made per language
     default: str
     presets: dict | None = None  # option -> {field key: text}
     symbol: sp.Symbol | None = None
     values: dict | None = None  # option -> number bound to symbol
+    sized: bool = True  # name each option with its value in bytes (dtypes); False for a plain switch
+    wide: bool | None = None  # two columns wide; by default a preset select is (long names)
 
     def spec(self) -> dict:
         return {"key": self.key, "default": self.default, "presets": self.presets,
@@ -204,6 +216,7 @@ class Group:
     choice: Choice | None
     fields: tuple[Field, ...]
     choices: tuple[Choice, ...] = ()  # further selects after the fields (dtypes)
+    when: tuple[str, str] | None = None  # (choice key, option): the fieldset is shown and read only then
 
 
 @dataclass(frozen=True)
@@ -213,6 +226,7 @@ class Calculator(render.Published):
     id: str
     groups: tuple[Group, ...]
     formulas: tuple[Formula, ...]
+    searchable: bool = True  # False: the site's search skips the form (its labels would outrank the prose pages)
 
     def __post_init__(self):
         known = {f.symbol.name for g in self.groups for f in g.fields}
@@ -249,15 +263,31 @@ class Calculator(render.Published):
                        for g in self.groups if g.choice is not None and g.choice.presets],
             "outputs": [{"name": f.name, "kind": f.kind, "binds": f.binds.name if f.binds is not None else None}
                         for f in self.formulas],
+            "conditions": self.conditions(),
             "text": _texts(lang),
             "units": _units(lang),
         }
 
+    def conditions(self) -> list[dict]:
+        """Fieldsets and fields shown only for one option of a select: the element, its fields, the option."""
+        out = []
+        for index, group in enumerate(self.groups):
+            if group.when is not None:
+                keys = [f.key for f in group.fields]
+                out.append({"element": _group_id(self.id, index), "choice": group.when[0], "value": group.when[1],
+                            "fields": keys})
+            for field in group.fields:
+                if field.when is not None:
+                    out.append({"element": f"{self.id}-{field.key}-field", "choice": field.when[0],
+                                "value": field.when[1], "fields": [field.key]})
+        return out
+
     def to_markdown(self, lang: str) -> str:
         """The form, the results table with each formula in LaTeX, and the script."""
         check_lang(lang)
-        parts = [f'<form class="calc" id="{self.id}" novalidate autocomplete="off">']
-        parts += [_group_html(self.id, group, lang) for group in self.groups]
+        hidden = "" if self.searchable else ' data-search-exclude=""'
+        parts = [f'<form class="calc" id="{self.id}" novalidate autocomplete="off"{hidden}>']
+        parts += [_group_html(self.id, group, lang, index) for index, group in enumerate(self.groups)]
         parts.append(f'<p class="calc-status" id="{self.id}-status" role="status" aria-live="polite"></p>')
         parts.append(_results_html(self.id, self.formulas, lang))
         parts.append(f'<noscript><p class="calc-status">{_text("calc_noscript", lang)}</p></noscript>')
@@ -299,10 +329,16 @@ def model_group(prefix: str = "") -> Group:
     return Group("calc_model", choice, fields)
 
 
-def accelerator_group(prefix: str = "", with_capacity: bool = True) -> Group:
-    """The accelerator fieldset: FLOP/s, HBM bandwidth, optionally capacity and chips; H100 SXM by default."""
-    columns = [("flops", "calc_flops", peak_flops, "flops_per_s", MAX_FLOPS, "flops"),
-               ("bw", "calc_bandwidth", chip_bandwidth, "hbm_bytes_per_s", MAX_SIZE, "bytes_per_s")]
+def accelerator_group(prefix: str = "", with_capacity: bool = True, *, with_bandwidth: bool = True,
+                      with_chips: bool | None = None) -> Group:
+    """The accelerator fieldset: FLOP/s, HBM bandwidth, optionally capacity and chips; H100 SXM by default.
+
+    Chips come with the capacity unless `with_chips` says otherwise; a budget needs only FLOP/s and chips.
+    """
+    with_chips = with_capacity if with_chips is None else with_chips
+    columns = [("flops", "calc_flops", peak_flops, "flops_per_s", MAX_FLOPS, "flops")]
+    if with_bandwidth:
+        columns.append(("bw", "calc_bandwidth", chip_bandwidth, "hbm_bytes_per_s", MAX_SIZE, "bytes_per_s"))
     if with_capacity:
         columns.append(("hbm", "calc_capacity", chip_capacity, "hbm_bytes", MAX_SIZE, "bytes"))
     presets = {_key(a): {f"{prefix}{key}": engineering(getattr(a, attribute)) for key, _, _, attribute, _, _ in columns}
@@ -312,7 +348,7 @@ def accelerator_group(prefix: str = "", with_capacity: bool = True) -> Group:
     fields = tuple(Field(f"{prefix}{key}", label, symbol, engineering(getattr(H100_SXM, attribute)),
                          integer=False, maximum=maximum, hint=hint)
                    for key, label, symbol, attribute, maximum, hint in columns)
-    if with_capacity:
+    if with_chips:
         fields += (Field(f"{prefix}chips", "calc_chips", chips, "1", maximum=10**6),)
     return Group("calc_accelerator", choice, fields)
 
@@ -402,6 +438,136 @@ def intensity_calculator() -> Calculator:
     return Calculator("intensity-calculator", (sizes, accelerator_group("m", with_capacity=False)), formulas)
 
 
+# ---- the scaling-law calculator (lectures 9 and 11) ----------------------------------------------
+
+i18n.register("calculators", messages={
+    'calc_sl_budget_group': ('Compute budget', '计算预算'),
+    'calc_sl_mode': ('Budget given as', '预算的给法'),
+    'calc_sl_mode_flops': ('FLOPs, typed in', '直接输入FLOPs'),
+    'calc_sl_mode_cluster': ('Accelerators × chips × days × MFU', '加速器×芯片数×天数×MFU'),
+    'calc_sl_flops': ('Budget (FLOPs)', '计算预算（FLOPs）'),
+    'calc_sl_cluster': ('Cluster', '集群'),
+    'calc_sl_days': ('Days of training', '训练天数'),
+    'calc_sl_mfu': ('MFU (0 to 1)', 'MFU（0到1之间）'),
+    'calc_sl_fit': ('Fit of the loss', '损失的拟合'),
+    'calc_sl_E': ('Irreducible loss', '不可约损失'),
+    'calc_sl_A': ('Coefficient, parameters', '参数项系数'),
+    'calc_sl_B': ('Coefficient, data', '数据项系数'),
+    'calc_sl_alpha': ('Exponent, parameters', '参数项指数'),
+    'calc_sl_beta': ('Exponent, data', '数据项指数'),
+    'calc_sl_inverse': ('The inverse: a model size', '反过来：给定模型规模'),
+    'calc_sl_size': ('Parameters', '参数量'),
+    'calc_sl_out_budget': ('Compute budget', '计算预算'),
+    'calc_sl_out_params': ('Compute-optimal parameters', '计算最优参数量'),
+    'calc_sl_out_tokens': ('Compute-optimal tokens', '计算最优词元数'),
+    'calc_sl_out_ratio': ('Tokens per parameter', '每参数词元数'),
+    'calc_sl_out_loss': ('Predicted loss', '预测损失'),
+    'calc_sl_out_inverse': ('Budget for which this size is compute-optimal', '使该规模成为计算最优的预算'),
+    'calc_sl_out_inverse_tokens': ('Its compute-optimal tokens', '对应的计算最优词元数'),
+})
+
+MAX_BUDGET = 10**35  # FLOPs; far past any run, and every result stays a finite double
+MAX_PARAMS = 10**16
+
+
+def decimal_text(value: sp.Rational) -> str:
+    """A terminating decimal as its shortest exact text: 1.8172, 2085.43, 406.4.
+
+    Examples:
+        >>> decimal_text(sp.Rational("0.3478")), decimal_text(sp.Rational(406))
+        ('0.3478', '406')
+        >>> decimal_text(sp.Rational(1, 3))
+        Traceback (most recent call last):
+        ...
+        ValueError: 1/3 has no exact decimal text
+    """
+    from decimal import Decimal, localcontext
+
+    with localcontext() as context:
+        context.prec = 50
+        text = format(Decimal(int(value.p)) / Decimal(int(value.q)), "f")
+    if sp.Rational(text) != value:
+        raise ValueError(f"{value} has no exact decimal text")
+    return text
+
+
+@derived
+def scaling_calculator() -> Calculator:
+    r"""A budget (FLOPs, or a cluster) and a fit -> the compute-optimal $N$, $D$, $D/N$ and loss; a size -> its budget.
+
+    Every formula is the symbolic Lagrange solution of `scaling_laws.lagrange` (the expressions
+    `compute_optimal` evaluates), its inverse `scaling_laws.budget_law`, the law itself, and
+    `scaling_laws.cluster_flops` with symbols for the cluster.
+
+    Examples:
+        >>> [f.name for f in scaling_calculator().formulas]
+        ['budget', 'params', 'tokens', 'ratio', 'loss', 'inverse_budget', 'inverse_tokens']
+        >>> scaling_calculator().formulas[0].body
+        '((s_cluster == 0) ? ( C_in ) : ( 86400*MFU*n_chips*pi*t_days ))'
+    """
+    from . import scaling_laws as sl
+    from .lectures import lecture09
+    from .training import MFU as mfu
+    from .training import C as budget
+    from .training import D as tokens
+    from .training import N as size
+
+    solution = sl.lagrange()
+    symbolic = Accelerator("calculator", peak_flops, chip_bandwidth, chip_capacity, "")
+    cluster = sl.cluster_flops(symbolic, chips, sl.t_days, mfu)
+    formulas = (
+        Formula("budget", sp.Piecewise((sl.C_in, sp.Eq(sl.s_cluster, 0)), (cluster, True)), "calc_sl_out_budget",
+                "flop_total", binds=budget),
+        Formula("params", solution.params, "calc_sl_out_params", "params", binds=sl.N_opt),
+        Formula("tokens", solution.tokens, "calc_sl_out_tokens", "tokens", binds=sl.D_opt),
+        Formula("ratio", sl.D_opt / sl.N_opt, "calc_sl_out_ratio", "count"),
+        Formula("loss", sl.law().subs({size: sl.N_opt, tokens: sl.D_opt}), "calc_sl_out_loss", "loss",
+                binds=sl.L_loss),
+        Formula("inverse_budget", sl.budget_law(), "calc_sl_out_inverse", "flop_total", binds=sl.C_N),
+        Formula("inverse_tokens", sl.C_N / (6 * size), "calc_sl_out_inverse_tokens", "tokens", binds=sl.D_N),
+    )
+    mode = Choice("given", "calc_sl_mode", (("flops", pair_of("calc_sl_mode_flops")),
+                                             ("cluster", pair_of("calc_sl_mode_cluster"))),
+                  "flops", symbol=sl.s_cluster, values={"flops": 0.0, "cluster": 1.0}, sized=False,
+                  wide=True)
+    budget_group = Group("calc_sl_budget_group", mode, (
+        Field("C", "calc_sl_flops", sl.C_in, engineering(int(lecture09.GOPHER_FLOPS)), integer=False,
+              maximum=MAX_BUDGET, when=("given", "flops")),
+    ))
+    chips_, days_, mfu_ = sl.CLUSTERS[1]
+    accelerators = accelerator_group("s", with_capacity=False, with_bandwidth=False, with_chips=True)
+    accelerators = dataclasses.replace(
+        accelerators, legend="calc_sl_cluster", when=("given", "cluster"),
+        fields=tuple(dataclasses.replace(f, default=str(chips_)) if f.symbol == chips else f
+                     for f in accelerators.fields) + (
+            Field("days", "calc_sl_days", sl.t_days, str(days_), integer=False, minimum=0.001,
+                  maximum=10**5),
+            Field("mfu", "calc_sl_mfu", mfu, str(float(mfu_)), integer=False, minimum=0.001,
+                  maximum=1),
+        ))
+    names = {"E": "calc_sl_E", "A": "calc_sl_A", "B": "calc_sl_B", "alpha": "calc_sl_alpha", "beta": "calc_sl_beta"}
+    bounds = {"E": (0.001, 100), "A": (0.001, 10**9), "B": (0.001, 10**9),
+              "alpha": (0.01, 1), "beta": (0.01, 1)}
+    symbols = {"E": sl.E_sl, "A": sl.A_sl, "B": sl.B_sl, "alpha": sl.alpha_sl, "beta": sl.beta_sl}
+    keys = {sl.CHINCHILLA: "CHINCHILLA", sl.BESIROGLU: "BESIROGLU"}
+    presets = {keys[fit]: {name: decimal_text(getattr(fit, name)) for name in names} for fit in sl.FITS}
+    fit_choice = Choice("fit", "calc_preset", tuple((keys[fit], (fit.name, fit.name_zh or fit.name))
+                                                      for fit in sl.FITS), "CHINCHILLA", presets=presets)
+    fit_group = Group("calc_sl_fit", fit_choice, tuple(
+        Field(name, label, symbols[name], presets["CHINCHILLA"][name], integer=False, minimum=bounds[name][0],
+              maximum=bounds[name][1]) for name, label in names.items()))
+    inverse = Group("calc_sl_inverse", None, (
+        Field("N", "calc_sl_size", size, engineering(70 * 10**9), maximum=MAX_PARAMS),
+    ))
+    return Calculator("scaling-calculator", (budget_group, accelerators, fit_group, inverse), formulas,
+                      searchable=False)
+
+
+def pair_of(key: str) -> tuple[str, str]:
+    """A message in both languages, for a select's option."""
+    return text(key, "en"), text(key, "zh")
+
+
 # ---- HTML ---------------------------------------------------------------------------------------
 
 def _text(key: str, lang: str) -> str:
@@ -430,7 +596,25 @@ def _units(lang: str) -> dict[str, list]:
                     [1e-3, message("calc_unit_ms", lang)], [1, message("calc_unit_s", lang)]],
         "tokens_per_s": [[1, message("calc_unit_tokens_per_s", lang)]],
         "intensity": [[1, message("calc_unit_intensity", lang)]],
+        "flop_total": [[1, message("calc_unit_flop_total", lang)]],
+        "loss": [[1, message("calc_unit_loss", lang)]],
+        "params": _counted(message("calc_unit_params", lang), lang),
+        "tokens": _counted(message("calc_unit_tokens", lang), lang),
     }
+
+
+def _counted(template: str, lang: str) -> list:
+    """A count's ladder as each language names large numbers: 70B, 1.4T; 700亿, 1.4万亿.
+
+    Examples:
+        >>> [row[1] for row in _counted("{} tokens", "en")]
+        ['{} tokens', '{}k tokens', '{}M tokens', '{}B tokens', '{}T tokens']
+        >>> [row[1] for row in _counted("{}个词元", "zh")]
+        ['{}个词元', '{}万个词元', '{}亿个词元', '{}万亿个词元']
+    """
+    steps = {"en": ((1, ""), (10**3, "k"), (10**6, "M"), (10**9, "B"), (10**12, "T")),
+             "zh": ((1, ""), (10**4, "万"), (10**8, "亿"), (10**12, "万亿"))}[check_lang(lang)]
+    return [[scale, template.replace("{}", "{}" + name)] for scale, name in steps]
 
 
 def _label(text_key: str, symbol: sp.Symbol | None, lang: str) -> str:
@@ -438,23 +622,37 @@ def _label(text_key: str, symbol: sp.Symbol | None, lang: str) -> str:
     return f"{_text(text_key, lang)}{var}"
 
 
+GREEK = {"alpha": "α", "beta": "β", "eta": "η", "lambda": "λ", "pi": "π"}
+SIMPLE_LATEX = re.compile(r"\\?(?:mathrm\{)?([A-Za-z]+)\}?(?:_\{?(?:\\mathrm\{)?([A-Za-z0-9]+)\}?\}?)?")
+
+
 def _symbol_html(symbol: sp.Symbol) -> str:
-    """A symbol in HTML, as its LaTeX reads: b_kv -> b<sub>kv</sub>, beta_chip -> β<sub>chip</sub>.
+    r"""A symbol in HTML, as its registered LaTeX reads: b_kv -> b<sub>kv</sub>, beta_chip -> β<sub>chip</sub>,
+    N_opt (LaTeX `N_{\mathrm{opt}}`) -> N<sub>opt</sub>, N_params (LaTeX `N`) -> N.
 
     Examples:
         >>> _symbol_html(chip_bandwidth), _symbol_html(peak_flops), _symbol_html(L)
         ('β<sub>chip</sub>', 'π', 'L')
+        >>> from derivations.scaling_laws import N_opt, alpha_sl
+        >>> _symbol_html(N_opt), _symbol_html(alpha_sl), _symbol_html(params)
+        ('N<sub>opt</sub>', 'α', 'P')
     """
-    greek = {"beta": "β", "pi": "π"}
-    head, _, tail = symbol.name.partition("_")
-    return html.escape(greek.get(head, head)) + (f"<sub>{html.escape(tail)}</sub>" if tail else "")
+    notation = REGISTRY.get(symbol)
+    match = SIMPLE_LATEX.fullmatch(notation.latex) if notation is not None else None
+    if match is not None:
+        head, tail = match[1], match[2]
+    else:  # unregistered, or LaTeX beyond a letter and a subscript: read the name
+        head, _, tail = symbol.name.partition("_")
+    return html.escape(GREEK.get(head, head)) + (f"<sub>{html.escape(tail)}</sub>" if tail else "")
 
 
 def _select_html(calc_id: str, choice: Choice, lang: str) -> str:
     ident = f"{calc_id}-{choice.key}"
     options = []
     for value, name in choice.options:
-        if choice.values is not None:  # a dtype: say how many bytes
+        if isinstance(name, tuple):  # (English, Chinese)
+            name = pair(*name, lang)
+        elif choice.values is not None and choice.sized:  # a dtype: say how many bytes
             size = render.decimal(choice.values[value], DIGITS)
             name = message("calc_dtype_option", lang).format(dtype=name, bytes=size)
         selected = " selected" if value == choice.default else ""
@@ -462,7 +660,8 @@ def _select_html(calc_id: str, choice: Choice, lang: str) -> str:
     if choice.presets is not None:
         options.append(f'<option value="custom">{_text("calc_custom", lang)}</option>')
     label = _label(choice.label, choice.symbol, lang)
-    wide = " calc-field--wide" if choice.presets is not None else ""  # long names: two columns
+    wide = choice.presets is not None if choice.wide is None else choice.wide
+    wide = " calc-field--wide" if wide else ""  # long names: two columns
     return (f'<div class="calc-field calc-field--select{wide}"><label for="{ident}">{label}</label>'
             f'<select id="{ident}" name="{choice.key}">{"".join(options)}</select><span class="calc-msg"></span></div>')
 
@@ -470,17 +669,23 @@ def _select_html(calc_id: str, choice: Choice, lang: str) -> str:
 def _input_html(calc_id: str, field: Field, lang: str) -> str:
     ident = f"{calc_id}-{field.key}"
     mode = "numeric" if field.integer else "decimal"
-    return (f'<div class="calc-field"><label for="{ident}">{_label(field.label, field.symbol, lang)}</label>'
+    shown = f' id="{ident}-field"' if field.when is not None else ""  # calculator.js hides it for other options
+    return (f'<div class="calc-field"{shown}><label for="{ident}">{_label(field.label, field.symbol, lang)}</label>'
             f'<input id="{ident}" name="{field.key}" type="text" inputmode="{mode}" spellcheck="false" '
             f'autocomplete="off" value="{html.escape(field.default)}" aria-describedby="{ident}-msg">'
             f'<span class="calc-msg" id="{ident}-msg"></span></div>')
 
 
-def _group_html(calc_id: str, group: Group, lang: str) -> str:
+def _group_id(calc_id: str, index: int) -> str:
+    return f"{calc_id}-group-{index}"
+
+
+def _group_html(calc_id: str, group: Group, lang: str, index: int = 0) -> str:
     items = [_select_html(calc_id, group.choice, lang)] if group.choice is not None else []
     items += [_input_html(calc_id, field, lang) for field in group.fields]
     items += [_select_html(calc_id, choice, lang) for choice in group.choices]
-    return (f'<fieldset class="calc-group"><legend>{_text(group.legend, lang)}</legend>'
+    shown = f' id="{_group_id(calc_id, index)}"' if group.when is not None else ""
+    return (f'<fieldset class="calc-group"{shown}><legend>{_text(group.legend, lang)}</legend>'
             f'<div class="calc-grid">{"".join(items)}</div></fieldset>')
 
 
@@ -490,7 +695,7 @@ def _results_html(calc_id: str, formulas: tuple[Formula, ...], lang: str) -> str
         label = _label(formula.label, formula.binds, lang)
         if formula.kind == "regime":
             label = _text("calc_regime_of", lang).format(what=_text(formula.label, lang))
-        math = html.escape(r"\displaystyle " + render.latex(formula.expr), quote=False)
+        math = html.escape(r"\displaystyle " + _formula_latex(formula.expr), quote=False)
         rows.append(  # the value before the formula: on a phone the formula is what scrolls away
             f'<tr data-kind="{formula.kind}"><th scope="row">{label}</th>'
             f'<td class="calc-value"><output id="{calc_id}-out-{formula.name}">'
@@ -500,6 +705,27 @@ def _results_html(calc_id: str, formulas: tuple[Formula, ...], lang: str) -> str
                    for key in ("calc_quantity", "calc_value", "calc_formula"))
     return (f'<div class="calc-results" id="{calc_id}-results"><table><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _formula_latex(expr: sp.Basic) -> str:
+    r"""An expression's LaTeX with no words in it: a Piecewise's conditions written as relations.
+
+    SymPy writes "for" before each condition and "otherwise" for the last; a Chinese page would
+    show English. Here the last branch gets the negation of the others.
+
+    Examples:
+        >>> s, x = sp.Symbol("s", integer=True, nonnegative=True), sp.Symbol("x")
+        >>> _formula_latex(sp.Piecewise((x, sp.Eq(s, 0)), (2 * x, True)))
+        '\\begin{cases} x & s = 0 \\\\ 2 x & s \\neq 0 \\end{cases}'
+    """
+    if not isinstance(expr, sp.Piecewise):
+        return render.latex(expr)
+    rows, previous = [], []
+    for value, condition in expr.args:
+        shown = sp.And(*(sp.Not(c) for c in previous)) if condition is sp.true else condition
+        rows.append(f"{render.latex(value)} & {render.latex(shown)}")
+        previous.append(condition)
+    return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
 
 
 def _json(value) -> str:

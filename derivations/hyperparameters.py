@@ -45,11 +45,14 @@ k_runs = define(HYPER, "k_runs", latex="k", en="number of training lengths wante
 r_growth = define(HYPER, "r_growth", latex="r", en="ratio between successive training lengths",
                   zh="相邻两个训练长度之比")
 
-# Kaplan et al. 2020, eq. (1.4) / (5.3): B_crit(L) ≈ B* / L^(1/α_B), B* ≈ 2e8 tokens, α_B ≈ 0.21.
+# Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361, eq. (1.4):
+# B_crit(L) = B* / L^(1/α_B), B* ~ 2·10^8 tokens, α_B ~ 0.21.
 KAPLAN_B_STAR = sp.Rational("2e8")
 KAPLAN_ALPHA_B = sp.Rational("0.21")
-# DeepSeek-AI 2024, "DeepSeek LLM", §3.1, eq. (1): η_opt = 0.3118·C^(-0.1250), B_opt = 0.2920·C^(0.3271)
-# (C in FLOPs, B in tokens).
+# DeepSeek-AI 2024, "DeepSeek LLM: Scaling Open-Source Language Models with Longtermism", arXiv:2401.02954,
+# §3.1, eq. (1) and Figure 3: η_opt = 0.3118·C^(-0.1250), B_opt = 0.2920·C^(0.3271), fitted on budgets of
+# 1e17 to 2e19 FLOPs. C is their compute C = M·D (M: non-embedding FLOPs per token, D: tokens), B in tokens.
+# (CS336 lecture 11's later summary slide prints the coefficient as 0.3188; the paper's eq. (1) has 0.3118.)
 DEEPSEEK_LR = (sp.Rational("0.3118"), sp.Rational("-0.1250"))
 DEEPSEEK_BATCH = (sp.Rational("0.2920"), sp.Rational("0.3271"))
 

@@ -52,7 +52,7 @@ i18n.register("scaling_laws", terms={
     "sl_tenfold": ("Reducible loss after 10×", "资源扩大10倍后的可约损失"),
     "sl_tenfold_needed": ("Factor needed to halve it", "减半所需的倍数"),
     "sl_resource": ("Resource", "资源"),
-    "sl_true": ("True value", "真实值"),
+    "sl_true": ("True value, $a = \\beta/(\\alpha+\\beta)$", "真实值，$a = \\beta/(\\alpha+\\beta)$"),
     "sl_recovered": ("Recovered", "拟合结果"),
     "sl_seeds": ("Spread over {n} seeds (std)", "{n}个随机种子的标准差"),
     "sl_noiseless": ("Noiseless runs", "无噪声的训练"),
@@ -79,6 +79,15 @@ b_sl = define(SCALING, "b_sl", latex="b", en="exponent of the optimal token coun
 G_sl = define(SCALING, "G_sl", latex="G", en="prefactor of the compute-optimal frontier", zh="计算最优前沿的前置系数")
 N_opt = define(SCALING, "N_opt", latex=r"N_{\mathrm{opt}}", en="compute-optimal parameter count", zh="计算最优参数量")
 D_opt = define(SCALING, "D_opt", latex=r"D_{\mathrm{opt}}", en="compute-optimal token count", zh="计算最优词元数")
+C_in = define(SCALING, "C_in", latex=r"C_{\mathrm{in}}", en="compute budget typed into the calculator (FLOPs)",
+             zh="在计算器中直接输入的计算预算（FLOPs）")
+s_cluster = define(SCALING, "s_cluster", latex=r"s", en="the calculator's budget source: 0 typed in FLOPs, 1 a cluster",
+                   zh="计算器中预算的来源：0为直接输入FLOPs，1为按集群计算", integer=True, nonnegative=True)
+t_days = define(SCALING, "t_days", latex=r"t_{\mathrm{days}}", en="days of training", zh="训练天数")
+C_N = define(SCALING, "C_N", latex=r"C_{N}", en="the budget for which $N$ parameters are compute-optimal",
+             zh="使$N$个参数成为计算最优的计算预算")
+D_N = define(SCALING, "D_N", latex=r"D_{N}", en="the tokens of $N$ parameters trained compute-optimally",
+             zh="$N$个参数按计算最优训练时的词元数")
 
 
 @dataclass(frozen=True)
@@ -115,14 +124,17 @@ def _r(text: str) -> sp.Rational:
     return sp.Rational(text)
 
 
-# Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", §3.3 and eq. (10)
-# (Approach 3, fitted with a Huber loss on 400+ runs).
+# Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", arXiv:2203.15556, §3.3
+# (Approach 3, the form L = E + A/N^α + B/D^β fitted with a Huber loss on 400+ runs) and appendix D.2.
 CHINCHILLA = Fit("Chinchilla (Hoffmann et al. 2022)", _r("1.69"), _r("406.4"), _r("410.7"), _r("0.34"), _r("0.28"),
-                 "Hoffmann et al. 2022, arXiv:2203.15556, eq. (10) and §D.2", "Chinchilla（Hoffmann等，2022）")
-# Besiroglu, Erdil, Barnett, You 2024, "Chinchilla Scaling: A replication attempt", Table 1:
-# the same form re-fitted to the data extracted from Chinchilla's Figure 4.
+                 "Hoffmann et al. 2022, arXiv:2203.15556, §3.3 (Approach 3) and appendix D.2",
+                 "Chinchilla（Hoffmann等，2022）")
+# Besiroglu, Erdil, Barnett, You 2024, "Chinchilla Scaling: A replication attempt", arXiv:2404.10102:
+# the same form re-fitted to the data extracted from Chinchilla's Figure 4 (standard errors E 0.03,
+# A 124.58, B 1293.23, α 0.02, β 0.02).
 BESIROGLU = Fit("Besiroglu et al. 2024 re-fit", _r("1.8172"), _r("482.01"), _r("2085.43"), _r("0.3478"), _r("0.3658"),
-                "Besiroglu et al. 2024, arXiv:2404.10102, Table 1", "Besiroglu等（2024）的重新拟合")
+                "Besiroglu et al. 2024, arXiv:2404.10102, the re-fitted parameter estimates",
+                "Besiroglu等（2024）的重新拟合")
 FITS = (CHINCHILLA, BESIROGLU)
 
 
@@ -136,14 +148,15 @@ class KaplanLaw:
     unit: tuple[str, str]
 
 
-# Kaplan et al. 2020, "Scaling Laws for Neural Language Models", eqs. (1.1)-(1.3), Table 5.
+# Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361, eqs. (1.1)-(1.3):
+# α_N ~ 0.076, N_c ~ 8.8e13; α_D ~ 0.095, D_c ~ 5.4e13 tokens; α_C^min ~ 0.050, C_c^min ~ 3.1e8 PF-days.
 # N counts non-embedding parameters; C_min is in PF-days (8.64e19 FLOPs).
 KAPLAN_N = KaplanLaw(("parameters $N$ (non-embedding)", "参数量$N$（不含嵌入）"), _r("0.076"), _r("8.8e13"),
                      ("parameters", "个参数"))
 KAPLAN_D = KaplanLaw(("tokens $D$", "词元数$D$"), _r("0.095"), _r("5.4e13"), ("tokens", "个词元"))
 KAPLAN_C = KaplanLaw(("compute $C_{\\min}$", "计算量$C_{\\min}$"), _r("0.050"), _r("3.1e8"), ("PF-days", "PF-天"))
 KAPLAN_LAWS = (KAPLAN_N, KAPLAN_D, KAPLAN_C)
-# Kaplan et al. 2020, eq. (1.7)/(6.1): N_opt ∝ C_min^0.73 along their compute-efficient frontier.
+# Kaplan et al. 2020, §1.2 and §6.1 (Figure 14): N_opt ∝ C_min^0.73 (with B ∝ C_min^0.24, S ∝ C_min^0.03).
 KAPLAN_PARAMS_EXPONENT = _r("0.73")
 
 
@@ -295,7 +308,7 @@ class Optimum(render.Published):
 
     def to_markdown(self, lang: str) -> str:
         return render.equations([
-            ("C", self.flops), ("a", self.a), ("b", self.b), ("G", render.decimal(self.G)),
+            ("C", render.decimal(self.flops)), ("a", self.a), ("b", self.b), ("G", render.decimal(self.G)),
             (r"N_{\mathrm{opt}}", render.decimal(self.params)), (r"D_{\mathrm{opt}}", render.decimal(self.tokens)),
             (r"D_{\mathrm{opt}} / N_{\mathrm{opt}}", render.decimal(self.tokens_per_param, 3)),
             (r"L(N_{\mathrm{opt}}, D_{\mathrm{opt}})", render.decimal(self.loss)),
@@ -364,6 +377,24 @@ def compute_optimal(flops, fit: Fit = CHINCHILLA) -> Optimum:
     if product != {budget / 6: 1, sp.Integer(6): 1}:  # 6·N·D = C, exactly
         raise AssertionError(f"6·N·D is not the budget {budget}")
     return Optimum(budget, params, tokens, a, b, G, fit)
+
+
+@derived
+def budget_law() -> sp.Expr:
+    r"""The inverse of the frontier, symbolically: the budget $C = 6\,(N/G)^{1/a}$ for which $N$ is optimal.
+
+    Checked against the Lagrange solution: $N_{\mathrm{opt}}$ at this budget is $N$ again.
+
+    Examples:
+        >>> budget_law().has(N, A_sl, beta_sl)
+        True
+    """
+    solution = lagrange()
+    budget = 6 * (N / solution.G) ** (1 / solution.a)
+    back = solution.params.subs(C, budget)
+    if sp.simplify(sp.expand_log(sp.log(back) - sp.log(N), force=True)) != 0:
+        raise AssertionError(f"N_opt at C(N) is {back}, not N")
+    return budget
 
 
 @derived
@@ -603,7 +634,7 @@ class IsoflopFit(render.Published):
     def to_markdown(self, lang: str) -> str:
         header = [message("sl_quantity", lang), message("sl_value", lang)]
         rows = [
-            [message("sl_true", lang) + r", $a = \beta/(\alpha+\beta)$", f"${render.decimal(self.true_a, 4)}$"],
+            [message("sl_true", lang), f"${render.decimal(self.true_a, 4)}$"],
             [message("sl_noiseless", lang), f"${render.decimal(self.noiseless_a, 4)}$"],
             [message("sl_with_noise", lang, seed=self.seed, sigma=self.noise), f"${render.decimal(self.seeded_a, 4)}$"],
             [message("sl_seeds", lang, n=self.seeds), f"${render.decimal(self.spread, 2)}$"],
@@ -703,8 +734,10 @@ i18n.register("scaling_laws_cluster", messages={
     "sl_cluster_row": ("{chips} × {accelerator}, MFU {mfu}", "{chips}块{accelerator}，MFU {mfu}"),
 })
 
-# Cluster presets: (chips, days, MFU). 8 GPUs for a week; a 1,024-GPU month; and 16,384 H100s
-# for 54 days, the scale of Llama 3 405B's pre-training (Llama Team 2024, §3.3).
+# Cluster presets: (chips, days, MFU). 8 GPUs for a week; a 1,024-GPU month; and 16,384 H100s for
+# 54 days, the scale of Llama 3.1 405B's pre-training (Llama Team 2024, "The Llama 3 Herd of Models":
+# up to 16K H100s, §3.3; 54 days is the snapshot of pre-training its §3.3.4 reports interruptions for;
+# Table 4 gives 38-43% MFU).
 CLUSTERS = ((8, 7, sp.Rational(2, 5)), (1024, 30, sp.Rational(2, 5)), (16384, 54, sp.Rational(2, 5)))
 
 

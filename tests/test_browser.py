@@ -140,3 +140,54 @@ def test_code_page_screenshot(reader, served, tmp_path, lang):
     shot = tmp_path / f"code-intensity.{lang}.png"
     page.screenshot(path=shot, full_page=True)
     assert shot.stat().st_size > 50_000
+
+
+# ---- the scaling-law calculator (lectures 9 and 11), typed into --------------------------------
+
+SCALING = "lecture-09/calculator"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_scaling_calculator_reads_a_typed_budget(reader, served, lang):
+    """Type a budget, read the value and its unit; switch to a cluster; bad input names its field."""
+    import sympy as sp
+
+    from derivations import calculator  # registers the calculators' messages
+    from derivations.core.i18n import message
+    from derivations.scaling_laws import compute_optimal
+
+    assert calculator.scaling_calculator().searchable is False  # its form stays out of the search index
+
+    page = open_page(reader, served, SCALING, lang)
+    out = lambda name: page.locator(f"#scaling-calculator-out-{name}").text_content()  # noqa: E731
+    assert out("budget") == "5.76×10²³ FLOPs"  # the default, Gopher's budget
+
+    page.fill("#scaling-calculator-C", "1e24")
+    params = float(compute_optimal(sp.Integer(10) ** 24).params)
+    tokens = float(compute_optimal(sp.Integer(10) ** 24).tokens)
+    expected = {"en": (f"{params / 1e9:.4g}B parameters", f"{tokens / 1e12:.4g}T tokens"),
+                "zh": (f"{params / 1e8:.4g}亿个参数", f"{tokens / 1e12:.4g}万亿个词元")}[lang]
+    assert (out("budget"), out("params"), out("tokens")) == ("1×10²⁴ FLOPs", *expected)
+    assert "C=1e24" in page.url
+
+    # a budget from a cluster: its fields appear, the FLOPs field goes, and is not read
+    cluster = page.locator("#scaling-calculator-group-1")
+    assert not cluster.is_visible()
+    page.select_option("#scaling-calculator-given", "cluster")
+    assert cluster.is_visible() and not page.locator("#scaling-calculator-C").is_visible()
+    page.fill("#scaling-calculator-schips", "16384")
+    page.fill("#scaling-calculator-days", "54")
+    assert out("budget") == "3.024×10²⁵ FLOPs"  # 989e12 × 16384 × 54 × 86400 × 0.4, by hand: 3.0240e25
+
+    # bad input: the note under the field says what is wrong, results are withdrawn
+    page.fill("#scaling-calculator-alpha", "0")
+    alpha = page.locator("#scaling-calculator-alpha")
+    assert alpha.get_attribute("aria-invalid") == "true"
+    assert page.locator("#scaling-calculator-alpha-msg").text_content() == message("calc_positive", lang)
+    assert out("params") == message("calc_no_result", lang)
+    assert page.locator("#scaling-calculator-fit").input_value() == "custom"
+    page.select_option("#scaling-calculator-fit", "BESIROGLU")
+    assert alpha.input_value() == "0.3478" and alpha.get_attribute("aria-invalid") is None
+    assert out("params").endswith(" parameters" if lang == "en" else "个参数")
+    reader.settle()
+    assert reader.problems == [], "\n".join(reader.problems)

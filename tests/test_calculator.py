@@ -19,11 +19,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import browser
+import mpmath
 import pytest
 import sympy as sp
 from test_site import built_page
 
-from derivations import calculator, stats
+from derivations import calculator, scaling_laws, stats
 from derivations.core import i18n
 from derivations.core.i18n import message, term
 from derivations.hardware import ACCELERATORS, H100_SXM, Accelerator
@@ -58,7 +59,7 @@ const request = JSON.parse(require("fs").readFileSync(0, "utf8"));
 const C = globalThis.LLMCalculators;
 const {spec, formulas} = C.mounted[request.id];
 const reply = request.cases.map(c => {
-  const checked = C.validate(spec, c.texts);
+  const checked = C.validate(spec, c.texts, c.selected);
   const errors = Object.fromEntries(Object.entries(checked.errors)
     .map(([key, problem]) => [key, {key: problem.error, text: C.message(spec, problem)}]));
   if (Object.keys(errors).length) return {errors};
@@ -594,3 +595,166 @@ def test_step_outputs_read_as_the_derivation_says(node, lang):
     for batch, limited in ((147, False), (148, True)):
         preset = preset_case("LLAMA2_13B", "H100_SXM", batch, 1024, w="int8")
         assert run(node, calculator.decode_calculator(), [preset], lang=lang)[0]["results"]["mlp_regime"] is limited
+
+
+# ---- the scaling-law calculator (lectures 9 and 11) ----------------------------------------------
+
+def scaling_case(budget="576e21", fit="CHINCHILLA", size="70e9", given="flops", **texts) -> dict:
+    """A case as a reader types it: a budget (or a cluster) and a fit from the page's presets."""
+    spec = calculator.scaling_calculator().spec("en")
+    presets = {choice["key"]: choice["presets"] for choice in spec["choices"] if choice["presets"]}
+    typed = {"C": budget, "sflops": "989e12", "schips": "1024", "days": "30", "mfu": "0.4", "N": size,
+             **(presets["fit"][fit] if fit != "custom" else {}), **texts}
+    return {"texts": typed, "selected": {"given": given, "sacc": "custom", "fit": fit}}
+
+
+def golden_minimum(f, low, high, tolerance):
+    """The minimiser of a unimodal `f` on [low, high], by golden-section search."""
+    ratio = (mpmath.sqrt(5) - 1) / 2
+    a, b = mpmath.mpf(low), mpmath.mpf(high)
+    c, d = b - ratio * (b - a), a + ratio * (b - a)
+    fc, fd = f(c), f(d)
+    while b - a > tolerance:
+        if fc < fd:
+            b, d, fd = d, c, fc
+            c = b - ratio * (b - a)
+            fc = f(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + ratio * (b - a)
+            fd = f(d)
+    return (a + b) / 2
+
+
+def minimised(budget, fit) -> tuple:
+    """N and D minimising E + A/N^α + B/D^β on 6ND = C, found numerically over log N (40 digits)."""
+    with mpmath.workdps(40):
+        E, A, B, alpha, beta = (mpmath.mpf(sp.Rational(getattr(fit, name)).p) / sp.Rational(getattr(fit, name)).q
+                                for name in ("E", "A", "B", "alpha", "beta"))
+        C = mpmath.mpf(budget)
+
+        def loss(log_n):
+            n = mpmath.exp(log_n)
+            return E + A / n**alpha + B / (C / (6 * n)) ** beta
+
+        # the optimum lies between one parameter and C/6 parameters (one token): search all of it
+        log_n = golden_minimum(loss, 0, mpmath.log(C / 6), mpmath.mpf(10) ** -25)
+        n = mpmath.exp(log_n)
+        return float(n), float(C / (6 * n)), float(loss(log_n))
+
+
+def relative(a, b) -> float:
+    return abs(a - b) / abs(b)
+
+
+SCALING_BUDGETS = ["1e18", "1e20", "576e21", "1e24", "3.8e25", "1e26", "1e28"]
+
+
+def test_scaling_javascript_agrees_with_a_numeric_minimisation(node):
+    """The page's N_opt, D_opt, D/N and loss, from the generated code, against golden-section search
+    on the loss along 6ND = C, for several budgets and both published fits."""
+    fits = {"CHINCHILLA": scaling_laws.CHINCHILLA, "BESIROGLU": scaling_laws.BESIROGLU}
+    cases = [scaling_case(budget, key) for key in fits for budget in SCALING_BUDGETS]
+    replies = run(node, calculator.scaling_calculator(), cases)
+    for case, reply in zip(cases, replies, strict=True):
+        assert "errors" not in reply and reply["usable"], reply
+        got = reply["results"]
+        fit = fits[case["selected"]["fit"]]
+        budget = float(case["texts"]["C"])
+        params, tokens, loss = minimised(case["texts"]["C"], fit)
+        assert got["budget"] == budget
+        assert relative(got["params"], params) < 1e-9, (case, got["params"], params)
+        assert relative(got["tokens"], tokens) < 1e-9, (case, got["tokens"], tokens)
+        assert relative(got["ratio"], tokens / params) < 1e-9
+        assert relative(got["loss"], loss) < 1e-12, (case, got["loss"], loss)
+        assert relative(6 * got["params"] * got["tokens"], budget) < 1e-12
+
+
+def test_scaling_javascript_agrees_with_compute_optimal(node):
+    """The same results against the package's exact `compute_optimal` (SymPy), to 12 digits."""
+    fits = {"CHINCHILLA": scaling_laws.CHINCHILLA, "BESIROGLU": scaling_laws.BESIROGLU}
+    cases = [scaling_case(budget, key) for key in fits for budget in ("1e20", "576e21", "1e26")]
+    for case, reply in zip(cases, run(node, calculator.scaling_calculator(), cases), strict=True):
+        best = uncached(scaling_laws.compute_optimal)(sp.Rational(case["texts"]["C"]), fits[case["selected"]["fit"]])
+        assert close(reply["results"]["params"], sp.nsimplify(best.params.evalf(40), rational=True))
+        assert close(reply["results"]["tokens"], sp.nsimplify(best.tokens.evalf(40), rational=True))
+        assert close(reply["results"]["loss"], sp.nsimplify(best.loss.evalf(40), rational=True))
+
+
+def test_scaling_cluster_budget_and_inverse(node):
+    """A cluster's budget is peak × chips × days × 86400 × MFU; the inverse's budget makes its N optimal."""
+    cases = [scaling_case(given="cluster", budget="not read when hidden", sflops="989e12", schips="16384",
+                          days="54", mfu="0.4", size="405e9"),
+             scaling_case(fit="BESIROGLU", size="7e9"),
+             scaling_case(size="1e12")]
+    replies = run(node, calculator.scaling_calculator(), cases)
+    cluster = replies[0]
+    assert "errors" not in cluster, cluster
+    by_hand = sp.Rational("989e12") * 16384 * 54 * 86400 * sp.Rational(2, 5)
+    assert close(cluster["results"]["budget"], by_hand)
+    params, _, _ = minimised(str(by_hand), scaling_laws.CHINCHILLA)
+    assert relative(cluster["results"]["params"], params) < 1e-9
+    fits = [scaling_laws.CHINCHILLA, scaling_laws.BESIROGLU, scaling_laws.CHINCHILLA]
+    for case, reply, fit in zip(cases, replies, fits, strict=True):
+        size = float(case["texts"]["N"])
+        budget = reply["results"]["inverse_budget"]
+        assert relative(minimised(repr(budget), fit)[0], size) < 1e-9, (case, budget)
+        assert relative(reply["results"]["inverse_tokens"], budget / (6 * size)) < 1e-12
+        exact = uncached(scaling_laws.optimal_budget)(sp.Rational(case["texts"]["N"]), fit)
+        assert close(budget, sp.nsimplify(exact.evalf(40), rational=True))
+
+
+def test_scaling_results_read_with_their_units(node):
+    """What the reader sees: FLOPs, parameters and tokens in each language's way of naming them."""
+    best = scaling_laws.compute_optimal(sp.Rational("576e21"))
+    params, tokens = float(best.params), float(best.tokens)
+    for lang, shown in (("en", {"budget": "5.76×10²³ FLOPs", "params": f"{params / 1e9:.4g}B parameters",
+                                "tokens": f"{tokens / 1e12:.4g}T tokens"}),
+                        ("zh", {"budget": "5.76×10²³ FLOPs", "params": f"{params / 1e8:.4g}亿个参数",
+                                "tokens": f"{tokens / 1e12:.4g}万亿个词元"})):
+        reply = run(node, calculator.scaling_calculator(), [scaling_case()], lang=lang)[0]
+        assert {name: reply["formatted"][name] for name in shown} == shown
+        assert reply["formatted"]["loss"].endswith(" nats/token" if lang == "en" else "奈特/词元")
+
+
+SCALING_BAD = [  # field, text, message key
+    ("C", "", "calc_required"), ("C", "lots", "calc_not_number"), ("C", "0", "calc_positive"),
+    ("C", "-1e24", "calc_positive"), ("C", "1e36", "calc_too_large"), ("alpha", "0", "calc_positive"),
+    ("beta", "1.5", "calc_too_large"), ("E", "1e-4", "calc_too_small"), ("A", "abc", "calc_not_number"),
+    ("N", "2.5", "calc_whole"), ("N", "1e17", "calc_too_large"),
+]
+SCALING_BAD_CLUSTER = [("mfu", "1.2", "calc_too_large"), ("mfu", "0", "calc_positive"),
+                       ("days", "x", "calc_not_number"), ("schips", "0.5", "calc_whole"),
+                       ("sflops", "1e19", "calc_too_large")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_scaling_bad_input_names_its_field(node, lang):
+    cases = [scaling_case(**{field: text}) for field, text, _ in SCALING_BAD]
+    cases += [scaling_case(given="cluster", **{field: text}) for field, text, _ in SCALING_BAD_CLUSTER]
+    replies = run(node, calculator.scaling_calculator(), cases, lang=lang)
+    for (field, text, key), reply in zip(SCALING_BAD + SCALING_BAD_CLUSTER, replies, strict=True):
+        assert "results" not in reply, (field, text)
+        assert list(reply["errors"]) == [field], (field, text, reply)
+        assert reply["errors"][field]["key"] == key, (field, text, reply)
+    # a hidden field is not read: the cluster's bad MFU does not block a budget typed in FLOPs
+    reply = run(node, calculator.scaling_calculator(), [scaling_case(mfu="1.2")], lang=lang)[0]
+    assert "errors" not in reply and reply["usable"]
+
+
+def test_scaling_formulas_are_the_lagrange_solution():
+    """The generated bodies are sympy.jscode of lagrange()'s N_opt and D_opt, the law, and budget_law()."""
+    functions = generated(calculator.scaling_calculator())
+    solution = scaling_laws.lagrange()
+    assert functions["params"][1] == sp.jscode(solution.params)
+    assert functions["tokens"][1] == sp.jscode(solution.tokens)
+    assert functions["inverse_budget"][1] == sp.jscode(scaling_laws.budget_law())
+    # the inverse, checked independently: C = 6 (N/G)^{1/a} puts N back on the frontier
+    G = (scaling_laws.alpha_sl * scaling_laws.A_sl / (scaling_laws.beta_sl * scaling_laws.B_sl)) ** (
+        1 / (scaling_laws.alpha_sl + scaling_laws.beta_sl))
+    a = scaling_laws.beta_sl / (scaling_laws.alpha_sl + scaling_laws.beta_sl)
+    values = {**scaling_laws.CHINCHILLA.values, scaling_laws.N: 7 * 10**10}
+    assert sp.N(scaling_laws.budget_law().subs(values), 30) == sp.N((6 * (scaling_laws.N / G) ** (1 / a)).subs(values),
+                                                                  30)
+    page = calculator.scaling_calculator().to_markdown("zh")
+    assert r"\text{for}" not in page and "otherwise" not in page

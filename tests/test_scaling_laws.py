@@ -1,9 +1,9 @@
 """Scaling laws checked independently: numeric minimisation on grids, synthetic IsoFLOP runs,
 published constants typed from their sources.
 
-Sources: Hoffmann et al. 2022 (arXiv:2203.15556) eq. (10): E = 1.69, A = 406.4, B = 410.7,
-α = 0.34, β = 0.28. Besiroglu et al. 2024 (arXiv:2404.10102) Table 1: E = 1.8172,
-A = 482.01, B = 2085.43, α = 0.3478, β = 0.3658. Kaplan et al. 2020 eqs. (1.1)-(1.3).
+Sources: Hoffmann et al. 2022 (arXiv:2203.15556) §3.3 and appendix D.2: E = 1.69, A = 406.4,
+B = 410.7, α = 0.34, β = 0.28. Besiroglu et al. 2024 (arXiv:2404.10102), re-fitted estimates:
+E = 1.8172, A = 482.01, B = 2085.43, α = 0.3478, β = 0.3658. Kaplan et al. 2020 eqs. (1.1)-(1.3).
 """
 
 from __future__ import annotations
@@ -247,3 +247,15 @@ def test_cluster_flops_by_hand():
     assert flops == 989 * 10**12 * 1024 * 30 * 86400 * 4 // 10
     plan = sl.cluster_plan().to_markdown("zh")
     assert "块" in plan and "Cluster" not in plan
+
+
+@pytest.mark.parametrize("fit", [CHINCHILLA, BESIROGLU])
+def test_budget_law_is_the_inverse_of_the_frontier(fit):
+    """C(N) from budget_law, evaluated: the grid minimum at that budget is N again, and it agrees
+    with optimal_budget."""
+    floats = CHIN if fit is CHINCHILLA else BESI
+    for size in (10**9, 7 * 10**10, 10**12):
+        budget = float(sl.budget_law().subs({**fit.values, N: size}))
+        assert math.isclose(budget, float(sl.optimal_budget(size, fit)), rel_tol=1e-12)
+        found, step = grid_optimum(budget, floats)
+        assert abs(math.log10(found / size)) <= step, (size, found)

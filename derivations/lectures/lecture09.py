@@ -164,7 +164,7 @@ def table_claims() -> Claims:
 
     Examples:
         >>> len(table_claims().items)
-        24
+        28
     """
     items = []
     for source, table, exceptions in ((TABLE3_SOURCE, TABLE3, {67 * BILLION}),
@@ -227,8 +227,25 @@ def errata() -> Claims:
     below = Claim(("…and a = 0.28/0.62 from the printed α, β lies below that interval",
                    "……而由印出的α、β算出的a = 0.28/0.62低于这个区间"),
                   a_derived, "<", low, r"\beta/(\alpha+\beta)")
+    short = []  # Table A3's 67B and 280B rows: below 6ND by more than the 1% the other rows meet
+    for size, percent in ((67 * BILLION, 3), (280 * BILLION, 4)):
+        params, flops, tokens = _row(TABLE_A3, size)
+        shortfall = 1 - train_flops(params, tokens) / flops
+        printed_tokens = f"{float(tokens / TRILLION):g}T"
+        printed_flops = f"{float(flops):.3g}".replace("e+", "e")
+        short.append(Claim(
+            (f"Table A3 (Approach 3), {size_name(size)}: 6ND of its {printed_tokens} tokens falls more than "
+             f"{percent}% short of the printed {printed_flops} FLOPs",
+             f"表A3（方法3）{size_name(size)}行：按该行{printed_tokens}词元算出的6ND"
+             f"比印出的{printed_flops} FLOPs少{percent}%以上"),
+            shortfall, ">", sp.Rational(percent, 100), r"1 - 6ND / C_{\text{A3}}"))
+        half_digit = sp.Rational(5, 100) * TRILLION / tokens  # the printed tokens are rounded to 0.1T
+        short.append(Claim(
+            ("…more than twice what rounding its tokens to a tenth of a trillion could explain",
+             "……超过把词元数四舍五入到0.1T所能造成的误差的两倍"),
+            shortfall / half_digit, ">", 2, r"(1 - 6ND/C_{\text{A3}}) / (0.05\,\mathrm{T} / D)"))
     return Claims((typo, row67, tokens_at_gopher, prose_175, prose_175_flops, prose_175_table, prose_280, table2,
-                   interval, below))
+                   interval, below, *short))
 
 
 @dataclass(frozen=True)
@@ -414,15 +431,20 @@ RUNS = (
     Run("Llama 3 70B", 70 * BILLION, 15 * TRILLION, "Meta 2024, Llama 3 model card: over 15T tokens"),
     Run("Llama 3.1 405B", 405 * BILLION, _n("15.6") * TRILLION,
         "Llama Team 2024 (The Llama 3 Herd of Models), §1: 405B parameters, 15.6T tokens"),
-    Run("MiniCPM-2.4B", _n("2.4") * BILLION, _n("1.1") * TRILLION,
-        "Hu et al. 2024 (MiniCPM), §6: 2.4B non-embedding parameters, 1.1T tokens"),
+    Run("MiniCPM-2.4B", _n("2.4") * BILLION, _n("1.1") * TRILLION,  # nominal, like the other rows
+        "Hu et al. 2024 (MiniCPM), arXiv:2404.06395, Table 2: 2.4B (2,442,057,984) non-embedding parameters, "
+        "1.1T tokens"),
 )
 RUNS_BY_NAME = {run.name: run for run in RUNS}
 
 # Published or lectured ratios that the runs' counts are compared with.
 GPT3_QUOTED_RATIO = 2  # "GPT-3 was 2 tokens per parameter", a rounded figure quoted for GPT-3
-MINICPM_RATIO = 192  # Hu et al. 2024 (MiniCPM), §4.3: compute-optimal data-to-model ratio ≈ 192
-LLAMA3_OPT = (402 * BILLION, _n("16.55") * TRILLION)  # Llama 3 Herd §3.2.1: 402B on 16.55T at 3.8e25 FLOPs
+MINICPM_RATIO = 192  # Hu et al. 2024 (MiniCPM), §4.5: "the data size should be 192 times larger than the model
+# size on average, as opposed to 20 times in Hoffmann et al. (2022)" (its WSD scaling fit)
+# Llama Team 2024, "The Llama 3 Herd of Models", §3.2.1: "Extrapolation of the resulting scaling law to
+# 3.8 × 10^25 FLOPs suggests training a 402B parameter model on 16.55T tokens" (a prediction; the model
+# released as Llama 3.1 405B has 405B parameters and was trained on 15.6T tokens).
+LLAMA3_OPT = (402 * BILLION, _n("16.55") * TRILLION)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ TERMS = [
     ("en", "critical batch size", "lecture-09/theory-hyperparameters"),
     ("en", "WSD schedule", "lecture-09/theory-hyperparameters"),
     ("en", "Table A3", "lecture-09/code-chinchilla"),
+    ("en", "scaling-law calculator", "lecture-09/calculator"),
     ("zh", "计算最优前沿", "lecture-09/theory-compute-optimal"),
     ("zh", "拉格朗日乘数", "lecture-09/theory-compute-optimal"),
     ("zh", "抛物线", "lecture-09/theory-fitting"),
@@ -20,4 +21,5 @@ TERMS = [
     ("zh", "每参数词元数", "lecture-09/code-case-studies"),
     ("zh", "临界批大小", "lecture-09/theory-hyperparameters"),
     ("zh", "表A3", "lecture-09/code-chinchilla"),
+    ("zh", "缩放定律计算器", "lecture-09/calculator"),
 ]
