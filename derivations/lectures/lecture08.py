@@ -429,9 +429,9 @@ def answers_activations() -> tuple[Answers, ...]:
     )
     q1 = Answers(tuple((label, rf"{_gb(parallelism.activation_bytes(**shape, **kwargs))}\ \times 96 = "
                         rf"{_gb(96 * parallelism.activation_bytes(**shape, **kwargs))}") for label, kwargs in cases))
-    llama = parallelism.attention_share("Llama 3 405B", 8192, 16384, 128)
-    q2 = Answers(((("5as/h for Llama 3 405B at s = 8192",
-                    "Llama 3 405B在s = 8192时的5as/h"), render.latex(llama.ratio)),
+    llama = parallelism.attention_share("Llama 3.1 405B", 8192, 16384, 128)
+    q2 = Answers(((("5as/h for Llama 3.1 405B at s = 8192",
+                    "Llama 3.1 405B在s = 8192时的5as/h"), render.latex(llama.ratio)),
                   (("share of the attention scores",
                     "注意力分数部分的占比"), rf"{render.decimal(llama.share * 100, 3)}\%")))
     full = parallelism.activation_bytes(**shape, recompute="full")
@@ -510,9 +510,9 @@ GPT3_175B = Run("GPT-3 175B (Megatron)", 174_615_822_336, 96, 12288, 96, 2048, 8
                 140 * 10**12, 8, _NARAYANAN)
 GPT_1T = Run("GPT 1T (Megatron)", 1_008_000_000_000, 128, 25600, 160, 2048, 8, 64, 6, 450 * 10**9,
              163 * 10**12, 8, _NARAYANAN)
-# Llama 3 405B, pre-training at 8K context on 16,384 H100s: TP 8, CP 1, PP 16, DP 128, 400 TFLOP/s
+# Llama 3.1 405B, pre-training at 8K context on 16,384 H100s: TP 8, CP 1, PP 16, DP 128, 400 TFLOP/s
 # per GPU; 15.6T tokens; no full recomputation (6 FLOPs per parameter per token).
-LLAMA3_405B = Run("Llama 3 405B", 405 * 10**9, 126, 16384, 128, 8192, 8, 16, 128, 15_600 * 10**9,
+LLAMA3_405B = Run("Llama 3.1 405B", 405 * 10**9, 126, 16384, 128, 8192, 8, 16, 128, 15_600 * 10**9,
                   400 * 10**12, 6, _LLAMA3_PAPER)
 RUNS = (GPT3_175B, GPT_1T, LLAMA3_405B)
 
@@ -588,8 +588,8 @@ def megatron_claims() -> Claims:
                "摘要：1T模型在3072张GPU上达到502 PFLOP/s，“峰值的52%”（A100为312 TFLOP/s）"),
               abs(sp.Rational(502 * 10**15, 3072 * 312 * 10**12) * 100 - 52), "<", sp.Rational(1, 2),
               r"\lvert 100 X / F - 52 \rvert"),
-        Claim(("Llama 3 405B: TP · PP · DP = 16,384 GPUs",
-               "Llama 3 405B：张量并行度×流水线并行度×数据并行度 = 16384张GPU"),
+        Claim(("Llama 3.1 405B: TP · PP · DP = 16,384 GPUs",
+               "Llama 3.1 405B：张量并行度×流水线并行度×数据并行度 = 16384张GPU"),
               LLAMA3_405B.gpus, "==", 16384, r"t p d"),
     ]
     implied = sp.Rational(6 * DEEPSEEK_V3["active_params"] * DEEPSEEK_V3["tokens"], DEEPSEEK_V3["gpu_hours"] * 3600)
