@@ -50,7 +50,7 @@ def on_page_markdown(markdown, page, config, files):
         return markdown  # another plugin renders this page (a notebook)
     executed = [block_key(code) or code for _, code in blocks(markdown)]
     documents = sorted(file.src_uri for file in files)
-    key = _key(markdown, executed, page.file.src_uri, page.url, documents,
+    key = _key(markdown, executed, config["docs_dir"], page.file.src_uri, page.url, documents,
                config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"])
     render = page.render
 
@@ -71,11 +71,11 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_pre_build(config):
-    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    plugin = config.plugins.get("material/search")
     index = getattr(plugin, "search_index", None)
     add = getattr(index, "add_entry_from_context", None)
-    if add is None or getattr(add, "keeps_entries", False):
-        return
+    if add is None or not isinstance(getattr(index, "entries", None), list) or getattr(add, "keeps_entries", False):
+        return  # not Material's search plugin, or already wrapped
 
     def add_entry_from_context(page):
         toc = [(item.id, item.title, item.level) for top in page.toc for item in _walk(top)]
