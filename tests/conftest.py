@@ -5,7 +5,8 @@ fault in faults.py) starts in the background when the session starts, so that th
 overlap the unit tests. Tests that need a build wait for it. The clean build starts
 from empty caches, as on a fresh clone; the fault builds wait for it, two at a time,
 and reuse its executed blocks and notebooks (mdext.exec_cache, hooks/notebooks.py):
-each then runs only what its fault changed.
+each then runs only what its fault changed. The build the reproducibility test compares
+runs every block itself (faults.OWN_BLOCKS).
 """
 
 from __future__ import annotations
@@ -33,12 +34,12 @@ class Build:
     log: str
 
 
-def mkdocs_build(project: Path, site: Path, *extra: str) -> Build:
+def mkdocs_build(project: Path, site: Path, *extra: str, exec_cache: Path | None = None) -> Build:
     """Run `mkdocs build` in a subprocess: in-process builds leak plugin state."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
     if _scratch is not None:  # executed notebooks and blocks are shared by the session's builds
         env["NOTEBOOK_CACHE"] = str(_scratch / "notebooks")
-        env["EXEC_CACHE"] = str(_scratch / "exec")
+        env["EXEC_CACHE"] = str(exec_cache or _scratch / "exec")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-d", str(site), *extra],
         cwd=project, env=env, capture_output=True, text=True, timeout=600,
@@ -60,7 +61,7 @@ _scratch: Path | None = None
 
 
 def _build(name: str) -> Build:
-    from faults import FAULTS
+    from faults import FAULTS, OWN_BLOCKS
 
     if name == SITE:
         return mkdocs_build(ROOT, _scratch / SITE, "--strict")
@@ -70,7 +71,8 @@ def _build(name: str) -> Build:
     inject(project)
     if SITE in _builds:
         _builds[SITE].exception()  # wait: its executed blocks and notebooks are then in the shared caches
-    return mkdocs_build(project, base / "site", *arguments)
+    return mkdocs_build(project, base / "site", *arguments,
+                        exec_cache=base / "exec" if name in OWN_BLOCKS else None)
 
 
 SITE_FIXTURES = {"site", "served", "faulty", "chromium", "tab", "reader"}

@@ -61,6 +61,7 @@ def test_two_builds_publish_the_same_html(site, faulty):
     """Reproducible output: a second build matches the session's, file for file, dates aside.
 
     The second build is the broken-links one: only the page it edits and the search index differ.
+    It ran every executed block itself (faults.OWN_BLOCKS), so derivations are compared too.
     """
     again = faulty["broken links"]
     assert again.returncode == 0, again.log
