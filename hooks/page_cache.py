@@ -24,6 +24,7 @@ from mdext.exec_cache import block_key, blocks
 
 _rendered: dict[str, dict] = {}  # key -> what Page.render set; the hook module lives as long as the process
 _indexed: dict[str, list] = {}  # key -> the search entries of one page
+_used: set[str] = set()  # keys read or written by the current build, both languages
 
 
 def _key(*parts) -> str:
@@ -53,6 +54,7 @@ def on_page_markdown(markdown, page, config, files):
     key = _key(markdown, executed, config["docs_dir"], page.file.src_uri, page.url, documents,
                config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"])
     render = page.render
+    _used.add(key)
 
     def cached_render(config, files):
         if key not in _rendered:
@@ -80,6 +82,7 @@ def on_pre_build(config):
     def add_entry_from_context(page):
         toc = [(item.id, item.title, item.level) for top in page.toc for item in _walk(top)]
         key = _key(page.content, page.url, page.title, toc, page.meta.get("search"))
+        _used.add(key)
         if key not in _indexed:
             before = len(index.entries)
             add(page)
@@ -89,6 +92,18 @@ def on_pre_build(config):
 
     add_entry_from_context.keeps_entries = True
     index.add_entry_from_context = add_entry_from_context
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has built the other languages
+def on_post_build(config):
+    """Forget what this build did not use (a page as it was before an edit), once all languages are built."""
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and i18n.building:
+        return
+    for store in (_rendered, _indexed):
+        for key in store.keys() - _used:
+            del store[key]
+    _used.clear()
 
 
 def _walk(item):

@@ -81,3 +81,12 @@ def test_a_removed_page_converts_the_pages_again(project, conversions, caplog):
         serve_build(project, project / "second")
     assert conversions[2:] == ["index.md"]  # its link now points at a missing file
     assert "other.md" in caplog.text
+
+
+def test_a_page_as_it_was_before_an_edit_is_forgotten(project, conversions):
+    serve_build(project, project / "first")
+    (project / "docs/index.md").write_text("# Home\n\nEdited.\n", "utf-8")
+    serve_build(project, project / "second")
+    (project / "docs/index.md").write_text("# Home\n\nSee [the other page](other.md#part).\n", "utf-8")
+    serve_build(project, project / "third")
+    assert conversions[2:] == ["index.md", "index.md"]  # the first version was no longer kept
