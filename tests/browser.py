@@ -8,6 +8,8 @@ Playwright's own browser download does not work here, so we launch the system Ch
 from __future__ import annotations
 
 import functools
+import io
+import json
 import os
 import re
 import sys
@@ -22,6 +24,10 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
+    # Nothing leaves the machine: every host but the loopback one goes through a proxy that is
+    # not there. Blocking in Playwright instead (a route) would intercept every request and turn
+    # off the HTTP cache, which made each page load cost about twice the CPU.
+    "--proxy-server=127.0.0.1:9",
 ]
 TIMEOUT_MS = 5_000  # any single wait; a page of this site is ready within a second or two
 QUIET_S = 0.15  # no request for this long: the page has stopped loading (chained requests included)
@@ -53,12 +59,20 @@ def site_path(site: Path) -> str:
 
 class _Handler(SimpleHTTPRequestHandler):
     prefix = "/"
+    stubs: dict[str, bytes] = {}  # path under the site -> what is served instead of the file
 
     def send_head(self):
         if not self.path.startswith(self.prefix):  # outside the site's path: GitHub Pages has nothing there
             self.send_error(404)
             return None
-        return super().send_head()
+        stub = self.stubs.get(urlsplit(self.path).path[len(self.prefix):])
+        if stub is None:
+            return super().send_head()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(stub)))
+        self.end_headers()
+        return io.BytesIO(stub)
 
     def translate_path(self, path: str) -> str:
         return super().translate_path("/" + path[len(self.prefix):])
@@ -73,11 +87,24 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class SiteServer:
-    """The built site on 127.0.0.1, on a free port, in a background thread."""
+def empty_search_indexes(site: Path) -> dict[str, bytes]:
+    """Each language's search index with its configuration but no page: Material's worker still
+    loads its language scripts, but has nothing to index (indexing the real one is most of the
+    CPU a page load costs). The search tests read the real indexes."""
+    stubs = {}
+    for index in site.glob("**/search/search_index.json"):
+        config = json.loads(index.read_text("utf-8"))["config"]
+        stubs[index.relative_to(site).as_posix()] = json.dumps({"config": config, "docs": []}).encode()
+    return stubs
 
-    def __init__(self, site: Path):
-        handler = type("Handler", (_Handler,), {"prefix": site_path(site)})
+
+class SiteServer:
+    """The built site on 127.0.0.1, on a free port, in a background thread; with
+    `empty_search`, each search index is served empty (`empty_search_indexes`)."""
+
+    def __init__(self, site: Path, empty_search: bool = False):
+        stubs = empty_search_indexes(site) if empty_search else {}
+        handler = type("Handler", (_Handler,), {"prefix": site_path(site), "stubs": stubs})
         self.httpd = _Server((HOST, 0), functools.partial(handler, directory=str(site)))
         self.root = f"http://{HOST}:{self.httpd.server_port}{handler.prefix}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="site-server", daemon=True)
@@ -109,24 +136,19 @@ def is_local(url: str) -> bool:
 
 class Watch:
     """Everything that goes wrong on a page: console errors, uncaught exceptions, failed
-    requests, HTTP errors and requests to other hosts (which are blocked, not sent)."""
+    requests, HTTP errors and requests to other hosts (which fail: see CHROMIUM_ARGS)."""
 
-    def __init__(self, context, page):
+    def __init__(self, page):
         self.page = page
         self.problems: list[str] = []
         self.pending: dict[object, str] = {}
         self.last_activity = time.monotonic()
-        context.route(lambda url: not is_local(url), self._block)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self._note(f"uncaught exception: {error}"))
         page.on("request", self._request)
         page.on("requestfinished", self._finished)
         page.on("requestfailed", self._failed)
         page.on("response", self._response)
-
-    def _block(self, route):
-        self._note(f"request to another host: {route.request.url}")
-        route.abort("blockedbyclient")
 
     def _note(self, problem: str) -> None:
         if problem not in self.problems:
@@ -171,6 +193,41 @@ class Watch:
     def reset(self) -> None:
         self.settle()
         self.problems.clear()
+
+
+class Tabs:
+    """Pages opened in a known order in two tabs: while a test checks one page, the next page in
+    the order loads in the other tab, so Chromium's work overlaps the test's waiting. Each tab
+    has its own Watch, emptied just before its page is opened."""
+
+    def __init__(self, context, order: list[str]):
+        self.order = order
+        self.watches = [Watch(context.new_page()) for _ in range(2)]
+        self.loading: dict[str, tuple[Watch, object]] = {}  # url -> (tab, response or the error)
+
+    def _start(self, watch: Watch, url: str) -> None:
+        self.loading = {u: loading for u, loading in self.loading.items() if loading[0] is not watch}
+        watch.reset()
+        try:
+            response = watch.page.goto(url, wait_until="commit")
+        except Exception as error:  # noqa: BLE001 - raised by the test of this page, not the one running
+            response = error
+        self.loading[url] = (watch, response)
+
+    def open(self, url: str):
+        """The tab showing `url`, loaded, and the response to it; the next page starts loading."""
+        index = self.order.index(url) if url in self.order else len(self.order)
+        following = self.order[index + 1] if index + 1 < len(self.order) else None
+        if url not in self.loading:
+            busy = self.loading.get(following, (None,))[0]
+            self._start(next(w for w in self.watches if w is not busy), url)
+        watch, response = self.loading.pop(url)
+        if isinstance(response, Exception):
+            raise response
+        if following is not None and following not in self.loading:
+            self._start(next(w for w in self.watches if w is not watch), following)
+        watch.page.wait_for_load_state("load")
+        return watch, response
 
 
 # -- reading a page ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The built site, read in a real browser: pages load cleanly, math is typeset, the language
-menu and the search work. One Chromium and one tab serve the whole session.
+menu and the search work. One Chromium and one context serve the whole session: a tab for the
+search and the clicks, and two tabs that take turns loading every page (browser.Tabs).
 
 Without Chromium these tests skip, except under CI (CI=true), where a missing browser fails.
 """
@@ -39,14 +40,31 @@ def served(chromium, site):  # chromium first: without a browser, skip before bu
 
 
 @pytest.fixture(scope="session")
-def tab(chromium):
+def light(chromium, site):
+    """The site with empty search indexes, for the page-load tests: the real ones are read by the
+    search tests, from `served`."""
+    with browser.SiteServer(site.site, empty_search=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def context(chromium):
     # Reduced motion: Material then drops its CSS transitions, which Playwright would wait out.
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", reduced_motion="reduce")
     context.set_default_timeout(browser.TIMEOUT_MS)
-    page = context.new_page()
-    watch = browser.Watch(context, page)
-    yield watch
+    yield context
     context.close()
+
+
+@pytest.fixture(scope="session")
+def tab(context):
+    return browser.Watch(context.new_page())
+
+
+@pytest.fixture(scope="session")
+def tabs(context, light):
+    # the order the page-load tests run in (their parameters below), each page's next one preloaded
+    return browser.Tabs(context, [light.url(name, lang) for name in PAGES for lang in LANGS])
 
 
 @pytest.fixture
@@ -64,12 +82,15 @@ def open_page(reader, served, name: str, lang: str, wait_until: str = "load"):
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", PAGES)
-def test_page_loads_cleanly_with_every_formula_typeset(reader, served, site, name, lang):
-    page = open_page(reader, served, name, lang)
+def test_page_loads_cleanly_with_every_formula_typeset(tabs, light, site, name, lang):
+    """Every page, served with empty search indexes (the search tests load the real ones)."""
+    watch, response = tabs.open(light.url(name, lang))
+    assert response is not None and response.ok, f"{light.url(name, lang)}: {response and response.status}"
+    page = watch.page
     math = browser.typeset_math(page)
-    reader.settle()
+    watch.settle()
 
-    assert reader.problems == [], "\n".join(reader.problems)
+    assert watch.problems == [], "\n".join(watch.problems)
     assert math["outcome"] == "done", math["outcome"]
     published = built_page(site.site, name, lang).read_text("utf-8").count('class="arithmatex"')
     assert math["formulas"] == published
@@ -82,7 +103,7 @@ def test_page_loads_cleanly_with_every_formula_typeset(reader, served, site, nam
     if math["by_katex"]:  # numbers set as text use the page's font
         assert math["fonts_loaded"], "formulas drawn in a fallback font"
     menu = page.eval_on_selector_all("a.md-select__link[hreflang]", "links => links.map(a => [a.hreflang, a.href])")
-    assert sorted(menu) == [[other, served.url(name, other)] for other in LANGS], "the language menu misses a twin"
+    assert sorted(menu) == [[other, light.url(name, other)] for other in LANGS], "the language menu misses a twin"
 
 
 @pytest.mark.parametrize("name", ["lecture-10/code-stats", "notebooks/count-it"])
@@ -101,6 +122,17 @@ TERMS = all_terms()
 def test_each_language_has_twenty_search_terms():
     for lang in LANGS:
         assert sum(term.lang == lang for term in TERMS) >= 20, lang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_search_index_loads_cleanly(reader, served, lang):
+    """The real index, fetched and indexed by Material's worker on a page of each language (the
+    page-load tests serve empty ones); the search tests below then search on this page."""
+    page = open_page(reader, served, "index", lang)
+    reader.settle()
+    assert reader.problems == [], "\n".join(reader.problems)
+    query = next(term.query for term in TERMS if term.lang == lang)
+    assert browser.search(page, query), f"nothing found for {query!r}"
 
 
 @pytest.mark.parametrize("term", TERMS, ids=[f"{term.lang}-{term.query}" for term in TERMS])
