@@ -261,6 +261,7 @@ MATH_JS = r"""async (timeout) => {
   };
 }"""
 
+SEARCH_META = ".md-search-result__meta"  # "3 matching documents", or the placeholder
 SEARCH_RESULTS_JS = """() => [...document.querySelectorAll(".md-search-result__item a[href]")]
   .map(a => new URL(a.href).pathname)"""
 
@@ -280,15 +281,20 @@ def switch_language(page, lang: str) -> None:
 def search(page, query: str) -> list[str]:
     """Type `query` into the search box and return the paths the results link to, in order.
 
-    The box is emptied first, so that a second search on the same page waits for its own results.
+    Material rewrites the results' summary line for each answer of its worker: once the summary's
+    text node from before typing is gone, and the line is not the placeholder (the answer to an
+    empty query, such as the one Material sends when the index is ready), the results are ours.
     """
-    placeholder = page.evaluate(
-        "JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder']")
     box = page.locator("input.md-search__input")
-    meta = ".md-search-result__meta"
-    for text, done in (("", "=== placeholder"), (query, "!== placeholder")):
-        box.fill(text)
-        box.press("End")  # Material reads the query on keyup; fill() alone sends no key event
-        page.wait_for_function(
-            f"(placeholder) => document.querySelector('{meta}').textContent.trim() {done}", arg=placeholder)
+    if box.input_value() == query:  # Material sends no query for an unchanged box: these are its results
+        return page.evaluate(SEARCH_RESULTS_JS)
+    page.evaluate(f"window.__stale = document.querySelector('{SEARCH_META}').firstChild")
+    box.fill(query)
+    box.press("End")  # Material reads the query on keyup; fill() alone sends no key event
+    page.wait_for_function(f"""() => {{
+      const meta = document.querySelector('{SEARCH_META}');
+      const placeholder = JSON.parse(document.getElementById('__config').textContent)
+        .translations['search.result.placeholder'];
+      return meta.firstChild !== window.__stale && meta.textContent.trim() !== placeholder;
+    }}""")
     return page.evaluate(SEARCH_RESULTS_JS)

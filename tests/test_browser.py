@@ -107,16 +107,23 @@ def test_page_loads_cleanly_with_every_formula_typeset(tabs, light, site, name, 
 
 
 @pytest.mark.parametrize("name", ["lecture-10/code-stats", "notebooks/count-it"])
-def test_language_menu_leads_to_the_twin_and_back(reader, served, name):
+def test_language_menu_leads_to_the_twin_and_back(reader, light, name):
     """A reader's clicks, on a page and a notebook; every page's menu links are checked above."""
-    page = open_page(reader, served, name, "en", wait_until="domcontentloaded")
+    page = open_page(reader, light, name, "en", wait_until="domcontentloaded")
     for lang in ("zh", "en"):
         browser.switch_language(page, lang)
-        assert page.url == served.url(name, lang)
+        assert page.url == light.url(name, lang)
         assert page.locator("html").get_attribute("lang") == lang
 
 
 TERMS = all_terms()
+
+
+def home(reader, served, lang: str):
+    """The home page of `lang`, with the real search index: the page already open if it is that one."""
+    if reader.page.url != served.url("index", lang):
+        open_page(reader, served, "index", lang)
+    return reader.page
 
 
 def test_each_language_has_twenty_search_terms():
@@ -137,9 +144,7 @@ def test_the_search_index_loads_cleanly(reader, served, lang):
 
 @pytest.mark.parametrize("term", TERMS, ids=[f"{term.lang}-{term.query}" for term in TERMS])
 def test_search_finds_the_page_first_in_its_own_language(reader, served, term):
-    page = reader.page
-    if page.url != served.url("index", term.lang):
-        open_page(reader, served, "index", term.lang)
+    page = home(reader, served, term.lang)
     found = browser.search(page, term.query)
     assert found, f"nothing found for {term.query!r}"
     assert found[0].startswith(urlsplit(served.url(term.page, term.lang)).path), (term, found[:5])
@@ -156,7 +161,7 @@ MULTI_WORD = {"算术强度": {"算术", "强度"}, "推测解码": {"推测", "
 @pytest.mark.parametrize(("query", "required"), MULTI_WORD.items())
 def test_a_chinese_query_finds_pages_with_every_word(reader, served, query, required):
     """Material alone searched "算术强度" as "算术" (its cutting drops the last word)."""
-    page = open_page(reader, served, "index", "zh")
+    page = home(reader, served, "zh")
     assert browser.search(page, query)
     words = page.eval_on_selector_all(
         ".md-search-result__item",
@@ -166,8 +171,8 @@ def test_a_chinese_query_finds_pages_with_every_word(reader, served, query, requ
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_code_page_screenshot(reader, served, tmp_path, lang):
-    page = open_page(reader, served, "lecture-10/code-intensity", lang)
+def test_code_page_screenshot(reader, light, tmp_path, lang):
+    page = open_page(reader, light, "lecture-10/code-intensity", lang)
     assert browser.typeset_math(page)["outcome"] == "done"
     shot = tmp_path / f"code-intensity.{lang}.png"
     page.screenshot(path=shot, full_page=True)
