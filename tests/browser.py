@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
     "--proxy-server=127.0.0.1:9",
 ]
 TIMEOUT_MS = 5_000  # any single wait; a page of this site is ready within a second or two
-QUIET_S = 0.15  # no request for this long: the page has stopped loading (chained requests included)
+QUIET_S = 0.05  # no request for this long, once search is ready: the page has stopped loading
 
 
 def in_ci() -> bool:
@@ -137,6 +137,19 @@ def is_local(url: str) -> bool:
     return parts.hostname == HOST
 
 
+# Material's search has answered its first query: the summary line above the results, which
+# reads "Initializing search" until then, shows one of the texts Material writes for an answer.
+SEARCH_READY_JS = r"""() => {
+  const meta = document.querySelector(".md-search-result__meta");
+  if (!meta) return true;  // a page without search
+  const t = JSON.parse(document.getElementById("__config").textContent).translations;
+  const text = meta.textContent.trim();
+  const other = t["search.result.other"].replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("#", ".+");
+  return [t["search.result.placeholder"], t["search.result.none"], t["search.result.one"]].includes(text)
+    || new RegExp(`^${other}$`).test(text);
+}"""
+
+
 class Watch:
     """Everything that goes wrong on a page: console errors, uncaught exceptions, failed
     requests, HTTP errors and requests to other hosts (which fail: see CHROMIUM_ARGS)."""
@@ -146,6 +159,7 @@ class Watch:
         self.problems: list[str] = []
         self.pending: dict[object, str] = {}
         self.last_activity = time.monotonic()
+        self.settled: int | None = None  # problems noted when a test last waited for the page
         page.on("console", self._console)
         page.on("pageerror", lambda error: self._note(f"uncaught exception: {error}"))
         page.on("request", self._request)
@@ -181,21 +195,34 @@ class Watch:
         if response.status >= 400:
             self._note(f"HTTP {response.status}: {response.url}")
 
-    def settle(self, timeout_ms: int = TIMEOUT_MS) -> None:
-        """Wait until the page has stopped loading: nothing in flight and nothing new for a moment.
+    def settle(self, timeout_ms: int = TIMEOUT_MS, search: bool = True) -> None:
+        """Wait until the page has stopped loading: Material's search ready (`SEARCH_READY_JS`),
+        or a problem noted, then nothing in flight and nothing new for a moment.
 
-        The quiet moment covers chains such as the search index, fetched after the page's
-        scripts run, and the search worker's language scripts, imported after the index.
+        Search readiness ends the page's longest chain: the index, fetched after the page's
+        scripts run, the worker's language scripts, imported after it, and words.json, fetched
+        before the worker's first answer. The quiet moment covers events still on their way.
         """
         deadline = time.monotonic() + timeout_ms / 1000
-        while self.pending or time.monotonic() - self.last_activity < QUIET_S:
+        ready = not search
+        while not ready or self.pending or time.monotonic() - self.last_activity < QUIET_S:
             if time.monotonic() > deadline:
-                raise AssertionError(f"requests still pending after {timeout_ms} ms: {sorted(self.pending.values())}")
+                raise AssertionError(f"after {timeout_ms} ms, search ready: {ready}, "
+                                     f"requests in flight: {sorted(self.pending.values())}")
             self.page.wait_for_timeout(20)
+            ready = ready or bool(self.problems) or self.page.evaluate(SEARCH_READY_JS)
+        if search:
+            self.settled = len(self.problems)
 
     def reset(self) -> None:
-        self.settle()
+        """Forget the last page once its requests have finished. Problems it had after a test
+        waited for it to settle (and read the problems) are not dropped: they fail here, named."""
+        self.settle(search=False)
+        late = self.problems[self.settled:] if self.settled is not None else []
         self.problems.clear()
+        self.settled = None
+        if late:
+            raise AssertionError(f"{self.page.url} went on after its test: " + "\n".join(late))
 
 
 class Tabs:
@@ -210,8 +237,8 @@ class Tabs:
 
     def _start(self, watch: Watch, url: str) -> None:
         self.loading = {u: loading for u, loading in self.loading.items() if loading[0] is not watch}
-        watch.reset()
         try:
+            watch.reset()
             response = watch.page.goto(url, wait_until="commit")
         except Exception as error:  # noqa: BLE001 - raised by the test of this page, not the one running
             response = error

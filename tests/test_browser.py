@@ -140,6 +140,7 @@ def test_the_search_index_loads_cleanly(reader, served, lang):
     assert reader.problems == [], "\n".join(reader.problems)
     query = next(term.query for term in TERMS if term.lang == lang)
     assert browser.search(page, query), f"nothing found for {query!r}"
+    assert reader.problems == [], "\n".join(reader.problems)
 
 
 @pytest.mark.parametrize("term", TERMS, ids=[f"{term.lang}-{term.query}" for term in TERMS])
