@@ -116,7 +116,7 @@ def test_language_menu_leads_to_the_twin_and_back(reader, light, name):
         assert page.locator("html").get_attribute("lang") == lang
 
 
-TERMS = all_terms()
+TERMS = sorted(all_terms(), key=lambda term: LANGS.index(term.lang))  # one language, then the other: one load each
 
 
 def home(reader, served, lang: str):
@@ -134,7 +134,7 @@ def test_each_language_has_twenty_search_terms():
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_search_index_loads_cleanly(reader, served, lang):
     """The real index, fetched and indexed by Material's worker on a page of each language (the
-    page-load tests serve empty ones); the search tests below then search on this page."""
+    page-load tests serve empty ones), with nothing going wrong."""
     page = open_page(reader, served, "index", lang)
     reader.settle()
     assert reader.problems == [], "\n".join(reader.problems)
