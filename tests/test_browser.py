@@ -1,5 +1,6 @@
 """The built site, read in a real browser: pages load cleanly, math is typeset, the language
-menu and the search work. One Chromium and one tab serve the whole session.
+menu and the search work. One Chromium and one context serve the whole session: a tab for the
+search and the clicks, and two tabs that take turns loading every page (browser.Tabs).
 
 Without Chromium these tests skip, except under CI (CI=true), where a missing browser fails.
 """
@@ -39,14 +40,31 @@ def served(chromium, site):  # chromium first: without a browser, skip before bu
 
 
 @pytest.fixture(scope="session")
-def tab(chromium):
+def light(chromium, site):
+    """The site with empty search indexes, for the page-load tests: the real ones are read by the
+    search tests, from `served`."""
+    with browser.SiteServer(site.site, empty_search=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def context(chromium):
     # Reduced motion: Material then drops its CSS transitions, which Playwright would wait out.
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", reduced_motion="reduce")
     context.set_default_timeout(browser.TIMEOUT_MS)
-    page = context.new_page()
-    watch = browser.Watch(context, page)
-    yield watch
+    yield context
     context.close()
+
+
+@pytest.fixture(scope="session")
+def tab(context):
+    return browser.Watch(context.new_page())
+
+
+@pytest.fixture(scope="session")
+def tabs(context, light):
+    # the order the page-load tests run in (their parameters below), each page's next one preloaded
+    return browser.Tabs(context, [light.url(name, lang) for name in PAGES for lang in LANGS])
 
 
 @pytest.fixture
@@ -64,12 +82,15 @@ def open_page(reader, served, name: str, lang: str, wait_until: str = "load"):
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", PAGES)
-def test_page_loads_cleanly_with_every_formula_typeset(reader, served, site, name, lang):
-    page = open_page(reader, served, name, lang)
+def test_page_loads_cleanly_with_every_formula_typeset(tabs, light, site, name, lang):
+    """Every page, served with empty search indexes (the search tests load the real ones)."""
+    watch, response = tabs.open(light.url(name, lang))
+    assert response is not None and response.ok, f"{light.url(name, lang)}: {response and response.status}"
+    page = watch.page
     math = browser.typeset_math(page)
-    reader.settle()
+    watch.settle()
 
-    assert reader.problems == [], "\n".join(reader.problems)
+    assert watch.problems == [], "\n".join(watch.problems)
     assert math["outcome"] == "done", math["outcome"]
     published = built_page(site.site, name, lang).read_text("utf-8").count('class="arithmatex"')
     assert math["formulas"] == published
@@ -82,20 +103,27 @@ def test_page_loads_cleanly_with_every_formula_typeset(reader, served, site, nam
     if math["by_katex"]:  # numbers set as text use the page's font
         assert math["fonts_loaded"], "formulas drawn in a fallback font"
     menu = page.eval_on_selector_all("a.md-select__link[hreflang]", "links => links.map(a => [a.hreflang, a.href])")
-    assert sorted(menu) == [[other, served.url(name, other)] for other in LANGS], "the language menu misses a twin"
+    assert sorted(menu) == [[other, light.url(name, other)] for other in LANGS], "the language menu misses a twin"
 
 
 @pytest.mark.parametrize("name", ["lecture-10/code-stats", "notebooks/count-it"])
-def test_language_menu_leads_to_the_twin_and_back(reader, served, name):
+def test_language_menu_leads_to_the_twin_and_back(reader, light, name):
     """A reader's clicks, on a page and a notebook; every page's menu links are checked above."""
-    page = open_page(reader, served, name, "en", wait_until="domcontentloaded")
+    page = open_page(reader, light, name, "en", wait_until="domcontentloaded")
     for lang in ("zh", "en"):
         browser.switch_language(page, lang)
-        assert page.url == served.url(name, lang)
+        assert page.url == light.url(name, lang)
         assert page.locator("html").get_attribute("lang") == lang
 
 
-TERMS = all_terms()
+TERMS = sorted(all_terms(), key=lambda term: LANGS.index(term.lang))  # one language, then the other: one load each
+
+
+def home(reader, served, lang: str):
+    """The home page of `lang`, with the real search index: the page already open if it is that one."""
+    if reader.page.url != served.url("index", lang):
+        open_page(reader, served, "index", lang)
+    return reader.page
 
 
 def test_each_language_has_twenty_search_terms():
@@ -103,11 +131,21 @@ def test_each_language_has_twenty_search_terms():
         assert sum(term.lang == lang for term in TERMS) >= 20, lang
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_search_index_loads_cleanly(reader, served, lang):
+    """The real index, fetched and indexed by Material's worker on a page of each language (the
+    page-load tests serve empty ones), with nothing going wrong."""
+    page = open_page(reader, served, "index", lang)
+    reader.settle()
+    assert reader.problems == [], "\n".join(reader.problems)
+    query = next(term.query for term in TERMS if term.lang == lang)
+    assert browser.search(page, query), f"nothing found for {query!r}"
+    assert reader.problems == [], "\n".join(reader.problems)
+
+
 @pytest.mark.parametrize("term", TERMS, ids=[f"{term.lang}-{term.query}" for term in TERMS])
 def test_search_finds_the_page_first_in_its_own_language(reader, served, term):
-    page = reader.page
-    if page.url != served.url("index", term.lang):
-        open_page(reader, served, "index", term.lang)
+    page = home(reader, served, term.lang)
     found = browser.search(page, term.query)
     assert found, f"nothing found for {term.query!r}"
     assert found[0].startswith(urlsplit(served.url(term.page, term.lang)).path), (term, found[:5])
@@ -124,7 +162,7 @@ MULTI_WORD = {"算术强度": {"算术", "强度"}, "推测解码": {"推测", "
 @pytest.mark.parametrize(("query", "required"), MULTI_WORD.items())
 def test_a_chinese_query_finds_pages_with_every_word(reader, served, query, required):
     """Material alone searched "算术强度" as "算术" (its cutting drops the last word)."""
-    page = open_page(reader, served, "index", "zh")
+    page = home(reader, served, "zh")
     assert browser.search(page, query)
     words = page.eval_on_selector_all(
         ".md-search-result__item",
@@ -134,8 +172,8 @@ def test_a_chinese_query_finds_pages_with_every_word(reader, served, query, requ
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_code_page_screenshot(reader, served, tmp_path, lang):
-    page = open_page(reader, served, "lecture-10/code-intensity", lang)
+def test_code_page_screenshot(reader, light, tmp_path, lang):
+    page = open_page(reader, light, "lecture-10/code-intensity", lang)
     assert browser.typeset_math(page)["outcome"] == "done"
     shot = tmp_path / f"code-intensity.{lang}.png"
     page.screenshot(path=shot, full_page=True)

@@ -443,12 +443,13 @@ def chromium_page(site):
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    with browser.SiteServer(site.site) as server, sync_playwright() as playwright:
+    # empty search indexes: the real ones are loaded by test_browser.py's search tests
+    with browser.SiteServer(site.site, empty_search=True) as server, sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(browser.CHROMIUM), args=browser.CHROMIUM_ARGS)
         context = chromium.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
         context.set_default_timeout(browser.TIMEOUT_MS)
         page = context.new_page()
-        watch = browser.Watch(context, page)
+        watch = browser.Watch(page)
         yield server, watch
         context.close()
         chromium.close()
