@@ -5,11 +5,12 @@ executed blocks is most of it. Before the first page, when many blocks have no s
 (mdext.exec_cache), a second process starts running them from the other end: the pages the
 build converts last (the last language, the last section) first. Each process stores what it
 runs and reuses what the other stored; where they meet, a block may run twice. The build
-never waits for this process: it is stopped when the build ends.
+never waits for this process: it is stopped when the build ends. `PREWARM=0` turns it off.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +32,8 @@ def _pages_in_build_order(config) -> list[Path]:
 
 def on_pre_build(config):
     global _helper
-    if config.plugins["i18n"].building or _helper is not None:
-        return  # a second language of the same build
+    if config.plugins["i18n"].building or _helper is not None or os.environ.get("PREWARM") == "0":
+        return  # a second language of the same build, or turned off (the tests' failing builds stop early)
     pages = _pages_in_build_order(config)[::-1]
     if len(missing(pages)) >= WORTH_A_PROCESS:
         _helper = subprocess.Popen([sys.executable, "-m", "mdext.exec_cache", *map(str, pages)],

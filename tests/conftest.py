@@ -34,9 +34,10 @@ class Build:
     log: str
 
 
-def mkdocs_build(project: Path, site: Path, *extra: str, exec_cache: Path | None = None) -> Build:
+def mkdocs_build(project: Path, site: Path, *extra: str, exec_cache: Path | None = None,
+                 prewarm: bool = True) -> Build:
     """Run `mkdocs build` in a subprocess: in-process builds leak plugin state."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project), "PREWARM": "1" if prewarm else "0"}
     if _scratch is not None:  # executed notebooks and blocks are shared by the session's builds
         env["NOTEBOOK_CACHE"] = str(_scratch / "notebooks")
         env["EXEC_CACHE"] = str(exec_cache or _scratch / "exec")
@@ -72,19 +73,21 @@ def _build(name: str) -> Build:
     if SITE in _builds:
         _builds[SITE].exception()  # wait: its executed blocks and notebooks are then in the shared caches
     return mkdocs_build(project, base / "site", *arguments,
-                        exec_cache=base / "exec" if name in OWN_BLOCKS else None)
+                        exec_cache=base / "exec" if name in OWN_BLOCKS else None,
+                        prewarm=name in OWN_BLOCKS)  # the others stop at their fault, long before the end
 
 
 SITE_FIXTURES = {"site", "served", "faulty", "chromium", "tab", "reader"}
 
 
 def pytest_collection_modifyitems(items):
-    """Mark the tests that build the site (`-m "not site"` skips them: the inner loop), and run
-    browser tests last: by then the builds are done and the CPU is theirs."""
+    """Mark the tests that build the site (`-m "not site"` skips them: the inner loop). Run the
+    browser tests after the others, and the tests of fault builds last: the fault builds start
+    after the clean build, and run while the browser reads the clean one."""
     for item in items:
         if SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.site)
-    items.sort(key=lambda item: item.path.name == "test_browser.py")
+    items.sort(key=lambda item: ("faulty" in getattr(item, "fixturenames", ()), item.path.name == "test_browser.py"))
 
 
 def pytest_collection_finish(session):
