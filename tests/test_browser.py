@@ -123,6 +123,7 @@ def home(reader, served, lang: str):
     """The home page of `lang`, with the real search index: the page already open if it is that one."""
     if reader.page.url != served.url("index", lang):
         open_page(reader, served, "index", lang)
+        reader.settle()  # search ready: a query typed before would be answered "no results"
     return reader.page
 
 
