@@ -1,8 +1,11 @@
-"""In-page calculators: JavaScript generated from the package's SymPy expressions.
+"""The calculator engine: in-page calculators whose JavaScript is generated from SymPy expressions.
 
-Every formula a calculator evaluates is an expression from `stats`, `intensity` or
-`hardware`, printed to JavaScript with SymPy's code printer (`sympy.jscode`) and to
-LaTeX with `render.latex`, so the page shows the formula it evaluates. The only
+Every formula a calculator evaluates is an expression from a topic module, printed to
+JavaScript with SymPy's code printer (`sympy.jscode`) and to LaTeX with `render.latex`, so
+the page shows the formula it evaluates. The calculators live with their lectures
+(`inference_calculators`, `scaling_calculator`, `lectures.lecture02`); this module imports no
+topic, so that an edit to one lecture's derivations does not re-run another's blocks
+(mdext.exec_cache follows imports). The only
 hand-written JavaScript is `calculator.js` beside this file: it reads and checks the
 inputs, calls the generated functions in order, formats the results and mirrors the
 inputs into the query string. Presets (models, accelerators, dtypes) are the package's
@@ -11,7 +14,6 @@ own constants, written into the page as JSON.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import inspect
 import json
@@ -22,37 +24,24 @@ from pathlib import Path
 
 import sympy as sp
 
-from . import stats
 from .catalog.hardware import ACCELERATORS, H100_SXM, Accelerator
 from .catalog.models import LLAMA2_13B, MODELS
 from .core import i18n, render
-from .core.cache import derived
 from .core.i18n import check_lang, message, pair, text
 from .core.symbols import REGISTRY
-from .intensity import attention, matmul, mlp
-from .lectures import lecture10
 from .symbols import (
     DTYPE_BYTES,
-    B,
     D,
     F,
-    G,
     H,
     K,
     L,
     N,
-    S,
     V,
-    bandwidth,
     chip_bandwidth,
     chip_capacity,
     chips,
-    compute,
-    kv_bytes,
-    param_bytes,
-    params,
     peak_flops,
-    value_bytes,
 )
 
 i18n.register("calculators", messages={
@@ -296,7 +285,7 @@ class Calculator(render.Published):
         return "\n".join(parts)
 
 
-# ---- the two calculators ------------------------------------------------------------------------
+# ---- fieldsets the calculators share ----------------------------------------------------------
 
 def engineering(value: int) -> str:
     """An exact constant as short e-notation with an exponent divisible by 3: 3350000000000 -> '3.35e12'.
@@ -367,200 +356,6 @@ def _key(constant) -> str:
             if value is constant and name.isupper():
                 return name
     raise ValueError(f"{constant!r} is not a named constant")
-
-
-@derived
-def decode_calculator() -> Calculator:
-    """The lecture's decode model (`stats.formulas()`) with intensities against the ridge.
-
-    Examples:
-        >>> [f.name for f in decode_calculator().formulas][:3]
-        ['num_params', 'param_bytes_total', 'kv_bytes_per_seq']
-        >>> decode_calculator().formulas[0].body
-        '3*D*F*L + 2*D*V + L*(2*D*H*K + 2*D*H*N)'
-    """
-    model = stats.formulas()
-    per_chip = {bandwidth: MACHINE.hbm_bytes_per_s, compute: MACHINE.flops_per_s}
-    ridge = MACHINE.ridge
-    # D, F >> B at T = 1, weights of b_w bytes: 2B / b_w (the batch size in bf16)
-    mlp_generate = mlp(weight_bytes=param_bytes).generate_limit
-    # Q and the output in bf16, the cached K and V in b_kv bytes
-    attention_generate = sp.factor(attention(group_size=G, kv_bytes=kv_bytes).generate.subs(G, N / K))
-    formulas = (
-        Formula("num_params", model.num_params, "calc_params", "count", binds=params),
-        Formula("param_bytes_total", model.param_bytes_total, "calc_param_bytes", "bytes"),
-        Formula("kv_bytes_per_seq", model.kv_bytes_per_seq, "calc_kv_per_seq", "bytes"),
-        Formula("kv_bytes_batch", sp.expand(model.memory_bytes - model.param_bytes_total), "calc_kv_batch", "bytes"),
-        Formula("memory_bytes", model.memory_bytes, "calc_memory", "bytes"),
-        Formula("capacity_bytes", MACHINE.hbm_bytes, "calc_capacity_total", "bytes"),
-        Formula("fits", sp.Le(model.memory_bytes, MACHINE.hbm_bytes), "calc_fits", "fits"),
-        Formula("latency_s", model.latency_s.subs(per_chip), "calc_latency", "seconds"),
-        Formula("throughput", model.throughput.subs(per_chip), "calc_throughput", "tokens_per_s"),
-        Formula("compute_s", model.compute_s.subs(per_chip), "calc_compute_time", "seconds"),
-        Formula("step_s", model.step_s.subs(per_chip), "calc_step_time", "seconds"),
-        Formula("step_throughput", model.step_throughput.subs(per_chip), "calc_step_throughput", "tokens_per_s"),
-        Formula("bound", sp.Gt(model.compute_s, model.latency_s).subs(per_chip), "calc_step", "regime"),
-        Formula("ridge", ridge, "calc_ridge", "intensity"),
-        Formula("mlp_intensity", mlp_generate, "calc_mlp_intensity", "intensity"),
-        Formula("mlp_regime", sp.Gt(mlp_generate, ridge), "calc_mlp_regime", "regime"),
-        Formula("attention_intensity", attention_generate, "calc_attention_intensity", "intensity"),
-        Formula("attention_regime", sp.Gt(attention_generate, ridge), "calc_attention_regime", "regime"),
-    )
-    workload = Group("calc_workload", None, (
-        Field("B", "calc_batch", B, str(lecture10.LECTURE_BATCHES[1])),
-        Field("S", "calc_context", S, str(lecture10.LECTURE_SEQ_LEN)),
-    ), choices=(_dtype_choice("w", "calc_weight_dtype", param_bytes), _dtype_choice("kv", "calc_kv_dtype", kv_bytes)))
-    return Calculator("decode-calculator", (model_group(), accelerator_group(), workload), formulas)
-
-
-@derived
-def intensity_calculator() -> Calculator:
-    """One matmul, X (B×D) @ W (D×F), from `intensity.matmul`, against an accelerator's ridge.
-
-    Examples:
-        >>> intensity_calculator().formulas[2].body
-        '2*B*D*F/(b*(B*D + B*F + D*F))'
-    """
-    product = matmul(bytes_per_value=value_bytes)
-    ridge = MACHINE.ridge
-    formulas = (
-        Formula("matmul_flops", product.flops, "calc_matmul_flops", "count"),
-        Formula("matmul_bytes", product.bytes, "calc_matmul_bytes", "bytes"),
-        Formula("matmul_intensity", product.intensity, "calc_matmul_intensity", "intensity"),
-        Formula("ridge", ridge, "calc_ridge", "intensity"),
-        Formula("matmul_regime", sp.Gt(product.intensity, ridge), "calc_matmul_regime", "regime"),
-    )
-    sizes = Group("calc_sizes", None, (
-        Field("mB", "calc_rows_m", B, str(lecture10.LECTURE_BATCHES[1])),
-        Field("mD", "calc_inner", D, str(LLAMA2_13B.D)),
-        Field("mF", "calc_cols", F, str(LLAMA2_13B.F)),
-    ), choices=(_dtype_choice("mb", "calc_value_dtype", value_bytes),))
-    return Calculator("intensity-calculator", (sizes, accelerator_group("m", with_capacity=False)), formulas)
-
-
-# ---- the scaling-law calculator (lectures 9 and 11) ----------------------------------------------
-
-i18n.register("calculators", messages={
-    'calc_sl_budget_group': ('Compute budget', '计算预算'),
-    'calc_sl_mode': ('Budget given as', '预算的给法'),
-    'calc_sl_mode_flops': ('FLOPs, typed in', '直接输入FLOPs'),
-    'calc_sl_mode_cluster': ('Accelerators × chips × days × MFU', '加速器×芯片数×天数×MFU'),
-    'calc_sl_flops': ('Budget (FLOPs)', '计算预算（FLOPs）'),
-    'calc_sl_cluster': ('Cluster', '集群'),
-    'calc_sl_days': ('Days of training', '训练天数'),
-    'calc_sl_mfu': ('MFU (0 to 1)', 'MFU（0到1之间）'),
-    'calc_sl_fit': ('Fit of the loss', '损失的拟合'),
-    'calc_sl_E': ('Irreducible loss', '不可约损失'),
-    'calc_sl_A': ('Coefficient, parameters', '参数项系数'),
-    'calc_sl_B': ('Coefficient, data', '数据项系数'),
-    'calc_sl_alpha': ('Exponent, parameters', '参数项指数'),
-    'calc_sl_beta': ('Exponent, data', '数据项指数'),
-    'calc_sl_inverse': ('The inverse: a model size', '反过来：给定模型规模'),
-    'calc_sl_size': ('Parameters', '参数量'),
-    'calc_sl_out_budget': ('Compute budget', '计算预算'),
-    'calc_sl_out_params': ('Compute-optimal parameters', '计算最优参数量'),
-    'calc_sl_out_tokens': ('Compute-optimal tokens', '计算最优词元数'),
-    'calc_sl_out_ratio': ('Tokens per parameter', '每参数词元数'),
-    'calc_sl_out_loss': ('Predicted loss', '预测损失'),
-    'calc_sl_out_inverse': ('Budget for which this size is compute-optimal', '使该规模成为计算最优的预算'),
-    'calc_sl_out_inverse_tokens': ('Its compute-optimal tokens', '对应的计算最优词元数'),
-})
-
-MAX_BUDGET = 10**35  # FLOPs; far past any run, and every result stays a finite double
-MAX_PARAMS = 10**16
-
-
-def decimal_text(value: sp.Rational) -> str:
-    """A terminating decimal as its shortest exact text: 1.8172, 2085.43, 406.4.
-
-    Examples:
-        >>> decimal_text(sp.Rational("0.3478")), decimal_text(sp.Rational(406))
-        ('0.3478', '406')
-        >>> decimal_text(sp.Rational(1, 3))
-        Traceback (most recent call last):
-        ...
-        ValueError: 1/3 has no exact decimal text
-    """
-    from decimal import Decimal, localcontext
-
-    with localcontext() as context:
-        context.prec = 50
-        text = format(Decimal(int(value.p)) / Decimal(int(value.q)), "f")
-    if sp.Rational(text) != value:
-        raise ValueError(f"{value} has no exact decimal text")
-    return text
-
-
-@derived
-def scaling_calculator() -> Calculator:
-    r"""A budget (FLOPs, or a cluster) and a fit -> the compute-optimal $N$, $D$, $D/N$ and loss; a size -> its budget.
-
-    Every formula is the symbolic Lagrange solution of `scaling_laws.lagrange` (the expressions
-    `compute_optimal` evaluates), its inverse `scaling_laws.budget_law`, the law itself, and
-    `scaling_laws.cluster_flops` with symbols for the cluster.
-
-    Examples:
-        >>> [f.name for f in scaling_calculator().formulas]
-        ['budget', 'params', 'tokens', 'ratio', 'loss', 'inverse_budget', 'inverse_tokens']
-        >>> scaling_calculator().formulas[0].body
-        '((s_cluster == 0) ? ( C_in ) : ( 86400*MFU*n_chips*pi*t_days ))'
-    """
-    from . import scaling_laws as sl
-    from .lectures import lecture09
-    from .training import MFU as mfu
-    from .training import C as budget
-    from .training import D as tokens
-    from .training import N as size
-
-    solution = sl.lagrange()
-    symbolic = Accelerator("calculator", peak_flops, chip_bandwidth, chip_capacity, "")
-    cluster = sl.cluster_flops(symbolic, chips, sl.t_days, mfu)
-    formulas = (
-        Formula("budget", sp.Piecewise((sl.C_in, sp.Eq(sl.s_cluster, 0)), (cluster, True)), "calc_sl_out_budget",
-                "flop_total", binds=budget),
-        Formula("params", solution.params, "calc_sl_out_params", "params", binds=sl.N_opt),
-        Formula("tokens", solution.tokens, "calc_sl_out_tokens", "tokens", binds=sl.D_opt),
-        Formula("ratio", sl.D_opt / sl.N_opt, "calc_sl_out_ratio", "count"),
-        Formula("loss", sl.law().subs({size: sl.N_opt, tokens: sl.D_opt}), "calc_sl_out_loss", "loss",
-                binds=sl.L_loss),
-        Formula("inverse_budget", sl.budget_law(), "calc_sl_out_inverse", "flop_total", binds=sl.C_N),
-        Formula("inverse_tokens", sl.C_N / (6 * size), "calc_sl_out_inverse_tokens", "tokens", binds=sl.D_N),
-    )
-    mode = Choice("given", "calc_sl_mode", (("flops", pair_of("calc_sl_mode_flops")),
-                                             ("cluster", pair_of("calc_sl_mode_cluster"))),
-                  "flops", symbol=sl.s_cluster, values={"flops": 0.0, "cluster": 1.0}, sized=False,
-                  wide=True)
-    budget_group = Group("calc_sl_budget_group", mode, (
-        Field("C", "calc_sl_flops", sl.C_in, engineering(int(lecture09.GOPHER_FLOPS)), integer=False,
-              maximum=MAX_BUDGET, when=("given", "flops")),
-    ))
-    chips_, days_, mfu_ = sl.CLUSTERS[1]
-    accelerators = accelerator_group("s", with_capacity=False, with_bandwidth=False, with_chips=True)
-    accelerators = dataclasses.replace(
-        accelerators, legend="calc_sl_cluster", when=("given", "cluster"),
-        fields=tuple(dataclasses.replace(f, default=str(chips_)) if f.symbol == chips else f
-                     for f in accelerators.fields) + (
-            Field("days", "calc_sl_days", sl.t_days, str(days_), integer=False, minimum=0.001,
-                  maximum=10**5),
-            Field("mfu", "calc_sl_mfu", mfu, str(float(mfu_)), integer=False, minimum=0.001,
-                  maximum=1),
-        ))
-    names = {"E": "calc_sl_E", "A": "calc_sl_A", "B": "calc_sl_B", "alpha": "calc_sl_alpha", "beta": "calc_sl_beta"}
-    bounds = {"E": (0.001, 100), "A": (0.001, 10**9), "B": (0.001, 10**9),
-              "alpha": (0.01, 1), "beta": (0.01, 1)}
-    symbols = {"E": sl.E_sl, "A": sl.A_sl, "B": sl.B_sl, "alpha": sl.alpha_sl, "beta": sl.beta_sl}
-    keys = {sl.CHINCHILLA: "CHINCHILLA", sl.BESIROGLU: "BESIROGLU"}
-    presets = {keys[fit]: {name: decimal_text(getattr(fit, name)) for name in names} for fit in sl.FITS}
-    fit_choice = Choice("fit", "calc_preset", tuple((keys[fit], (fit.name, fit.name_zh or fit.name))
-                                                      for fit in sl.FITS), "CHINCHILLA", presets=presets)
-    fit_group = Group("calc_sl_fit", fit_choice, tuple(
-        Field(name, label, symbols[name], presets["CHINCHILLA"][name], integer=False, minimum=bounds[name][0],
-              maximum=bounds[name][1]) for name, label in names.items()))
-    inverse = Group("calc_sl_inverse", None, (
-        Field("N", "calc_sl_size", size, engineering(70 * 10**9), maximum=MAX_PARAMS),
-    ))
-    return Calculator("scaling-calculator", (budget_group, accelerators, fit_group, inverse), formulas,
-                      searchable=False)
 
 
 def pair_of(key: str) -> tuple[str, str]:
@@ -634,6 +429,7 @@ def _symbol_html(symbol: sp.Symbol) -> str:
         >>> _symbol_html(chip_bandwidth), _symbol_html(peak_flops), _symbol_html(L)
         ('β<sub>chip</sub>', 'π', 'L')
         >>> from derivations.scaling_laws import N_opt, alpha_sl
+        >>> from derivations.symbols import params
         >>> _symbol_html(N_opt), _symbol_html(alpha_sl), _symbol_html(params)
         ('N<sub>opt</sub>', 'α', 'P')
     """

@@ -684,7 +684,7 @@ class PipelineFigure(render.Published):
         return sp.Rational(end - busy, busy)
 
     def _draw(self, axes, lang: str) -> None:
-        from .figures import COLORS, INK
+        from .core.figures import COLORS, INK
 
         for device, start, length, kind, micro, chunk in self.passes:
             color = COLORS[0] if kind == "F" else COLORS[1]
@@ -706,7 +706,7 @@ class PipelineFigure(render.Published):
         axes.set_ylim(self.stages - 0.5 + 0.9, -0.6)
 
     def to_markdown(self, lang: str) -> str:
-        from .figures import figure_html
+        from .core.figures import figure_html
 
         fields = dict(p=self.stages, m=self.microbatches, v=self.chunks)
         formula = bubble_fraction(self.stages, self.microbatches, self.chunks)
@@ -756,7 +756,7 @@ class DpRoofline(render.Published):
     def _draw(self, axes, lang: str) -> None:
         import numpy as np
 
-        from .figures import COLORS, plain_ticks
+        from .core.figures import COLORS, plain_ticks
 
         tokens = np.logspace(1, 6, 200)
         for color, link, knee in zip(COLORS, self.links, self.knees(), strict=False):
@@ -771,7 +771,7 @@ class DpRoofline(render.Published):
         axes.legend(loc="lower right")
 
     def to_markdown(self, lang: str) -> str:
-        from .figures import figure_html
+        from .core.figures import figure_html
 
         name = accelerator_named(self.accelerator).name
         knees = ", ".join(f"{knee:,.0f}" for knee in self.knees())

@@ -15,8 +15,8 @@ import sympy as sp
 from . import scaling_laws as sl
 from .core import i18n, render
 from .core.cache import derived
+from .core.figures import COLORS, INK, figure_html, label_number
 from .core.i18n import check_lang, message
-from .figures import COLORS, INK, figure_html, label_number
 from .training import D, N
 
 i18n.register("scaling_figures", messages={

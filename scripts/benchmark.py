@@ -157,10 +157,30 @@ def print_weights(site: Path) -> None:
               f"{words.stat().st_size / 1e3:.0f} kB, fetched on the first query.")
 
 
+def serve_rows(row, runs: int) -> None:
+    """Rebuilds under `mkdocs serve`: after a prose edit, and after edits of derivations narrow to wide."""
+    serve = Serve()
+    try:
+        row("rebuild under `mkdocs serve` after a prose edit", statistics.median(
+            serve.rebuild_after(ROOT / "docs/lecture-10/theory-intensity.en.md", "\nEdited.\n")
+            for _ in range(runs)))
+        for module in ("derivations/scaling_laws.py", "derivations/kv_cache.py", "derivations/core/render.py"):
+            before = stored_blocks()
+            # a new edit each run: an edit made before would find its blocks stored
+            seconds = statistics.median(serve.rebuild_after(ROOT / module, f"\n# edited {time.time_ns()}\n")
+                                        for _ in range(runs))
+            rerun = len(stored_blocks() - before) // runs  # each run stores the blocks it ran
+            row(f"rebuild under `mkdocs serve` after an edit of `{module}` ({rerun} of {len(all_blocks())} "
+                "executed blocks import it, and run again)", seconds)
+    finally:
+        serve.stop()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--weights-only", action="store_true", help="one build, then page weights only")
+    parser.add_argument("--serve-only", action="store_true", help="the rebuilds under `mkdocs serve` only")
     args = parser.parse_args()
     site = Path(tempfile.mkdtemp()) / "site"
     if args.weights_only:
@@ -175,6 +195,9 @@ def main():
 
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs.\n")
     print("| measure | seconds |\n|---|---|", flush=True)
+    if args.serve_only:
+        serve_rows(row, args.runs)
+        return
     cold = [build(site, cold=True) for _ in range(args.runs)]
     row("cold `mkdocs build --strict`, both languages, notebooks executed", median(t for t, _ in cold))
     row("notebook execution, summed (one kernel runs them one after another, beside the build)",
@@ -183,21 +206,7 @@ def main():
         median(build(site, cold=False)[0] for _ in range(args.runs)))
     row("all executed blocks of all pages, both languages, fresh process",
         median(derivation_time() for _ in range(args.runs)))
-    serve = Serve()
-    try:
-        row("rebuild under `mkdocs serve` after a prose edit", median(
-            serve.rebuild_after(ROOT / "docs/lecture-10/theory-intensity.en.md", "\nEdited.\n")
-            for _ in range(args.runs)))
-        for module in ("derivations/scaling_laws.py", "derivations/kv_cache.py", "derivations/core/render.py"):
-            before = stored_blocks()
-            # a new edit each run: an edit made before would find its blocks stored
-            seconds = median(serve.rebuild_after(ROOT / module, f"\n# edited {time.time_ns()}\n")
-                             for _ in range(args.runs))
-            rerun = len(stored_blocks() - before) // args.runs  # each run stores the blocks it ran
-            row(f"rebuild under `mkdocs serve` after an edit of `{module}` ({rerun} of {len(all_blocks())} "
-                "executed blocks import it, and run again)", seconds)
-    finally:
-        serve.stop()
+    serve_rows(row, args.runs)
     print_weights(site)
 
 

@@ -191,11 +191,11 @@ def test_scaling_calculator_reads_a_typed_budget(reader, served, lang):
     """Type a budget, read the value and its unit; switch to a cluster; bad input names its field."""
     import sympy as sp
 
-    from derivations import calculator  # registers the calculators' messages
+    from derivations import scaling_calculator  # registers its messages
     from derivations.core.i18n import message
     from derivations.scaling_laws import compute_optimal
 
-    assert calculator.scaling_calculator().searchable is False  # its form stays out of the search index
+    assert scaling_calculator.scaling_calculator().searchable is False  # its form stays out of the search index
 
     page = open_page(reader, served, SCALING, lang)
     out = lambda name: page.locator(f"#scaling-calculator-out-{name}").text_content()  # noqa: E731

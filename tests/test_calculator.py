@@ -24,7 +24,7 @@ import pytest
 import sympy as sp
 from test_site import built_page
 
-from derivations import calculator, scaling_laws, stats
+from derivations import calculator, inference_calculators, scaling_calculator, scaling_laws, stats
 from derivations.core import i18n
 from derivations.core.i18n import message, term
 from derivations.hardware import ACCELERATORS, H100_SXM, Accelerator
@@ -203,7 +203,7 @@ def random_matmul_cases(count: int) -> list[dict]:
 
 def preset_case(model: str, accelerator: str, batch: int, seq_len: int, w="bf16", kv="bf16") -> dict:
     """A case typed from the presets the page ships, as a reader picking them would."""
-    spec = calculator.decode_calculator().spec("en")
+    spec = inference_calculators.decode_calculator().spec("en")
     presets = {choice["key"]: choice["presets"] for choice in spec["choices"]}
     texts = {**presets["model"][model], **presets["acc"][accelerator], "chips": "1", "B": str(batch),
              "S": str(seq_len)}
@@ -242,7 +242,7 @@ def assert_agree(reply: dict, expected: dict, case: dict):
 
 def test_decode_javascript_agrees_with_sympy(node):
     cases = random_decode_cases(40) + LECTURE + EDGES
-    replies = run(node, calculator.decode_calculator(), cases)
+    replies = run(node, inference_calculators.decode_calculator(), cases)
     for case, reply in zip(cases, replies, strict=True):
         assert_agree(reply, decode_expected(case), case)
 
@@ -253,14 +253,14 @@ def test_intensity_javascript_agrees_with_sympy(node):
         matmul_case(1, MAX, MAX, 1, MAX, "int4"),
         matmul_case(296, 5120, 13824, "989e12", "3.35e12"), matmul_case(295, 5120, 13824, "989e12", "3.35e12"),
     ]
-    replies = run(node, calculator.intensity_calculator(), cases)
+    replies = run(node, inference_calculators.intensity_calculator(), cases)
     for case, reply in zip(cases, replies, strict=True):
         assert_agree(reply, matmul_expected(case), case)
 
 
 def test_the_lecture_case_reads_as_the_lecture_says(node):
     """Llama 2 13B on one H100 SXM: B = 64 fits, B = 256 does not; generation is memory-limited."""
-    small, mid, large = run(node, calculator.decode_calculator(), LECTURE)
+    small, mid, large = run(node, inference_calculators.decode_calculator(), LECTURE)
     assert (mid["results"]["fits"], large["results"]["fits"]) == (True, False)
     assert not any(reply["results"][name] for reply in (small, mid, large)
                    for name in ("mlp_regime", "attention_regime"))
@@ -268,14 +268,14 @@ def test_the_lecture_case_reads_as_the_lecture_says(node):
     assert mid["formatted"]["latency_s"] == f"{float(step.latency_s * 1000):.4g} ms"
     assert mid["formatted"]["throughput"] == f"{int(round(step.throughput)):,} tokens/s"
     assert mid["formatted"]["fits"] == message("yes", "en")
-    zh = run(node, calculator.decode_calculator(), LECTURE[1:2], lang="zh")[0]
+    zh = run(node, inference_calculators.decode_calculator(), LECTURE[1:2], lang="zh")[0]
     assert zh["formatted"]["latency_s"] == f"{float(step.latency_s * 1000):.4g}毫秒"
     assert zh["formatted"]["num_params"].endswith("亿")
     assert zh["formatted"]["mlp_regime"] == term("memory_limited", "zh")
 
 
 def test_presets_are_the_package_constants():
-    spec = calculator.decode_calculator().spec("en")
+    spec = inference_calculators.decode_calculator().spec("en")
     presets = {choice["key"]: choice["presets"] for choice in spec["choices"] if choice["presets"]}
     for shape in MODELS:
         typed = presets["model"][calculator._key(shape)]
@@ -338,8 +338,8 @@ def expected_intensity_expressions() -> dict[str, sp.Basic]:
 
 
 @pytest.mark.parametrize(("calc", "expected"), [
-    (calculator.decode_calculator, expected_decode_expressions),
-    (calculator.intensity_calculator, expected_intensity_expressions),
+    (inference_calculators.decode_calculator, expected_decode_expressions),
+    (inference_calculators.intensity_calculator, expected_intensity_expressions),
 ])
 def test_function_bodies_are_sympys_javascript(calc, expected):
     functions, expressions = generated(calc()), expected()
@@ -351,7 +351,7 @@ def test_function_bodies_are_sympys_javascript(calc, expected):
 
 
 def test_the_page_shows_the_formula_it_evaluates():
-    calc = calculator.decode_calculator()
+    calc = inference_calculators.decode_calculator()
     page = calc.to_markdown("en")
     for name, expr in expected_decode_expressions().items():
         row = re.search(rf'<tr data-kind="\w+">(?:(?!</tr>).)*id="{calc.id}-out-{name}".*?</tr>', page, re.S)
@@ -398,7 +398,7 @@ BAD = [  # field, text, message key
 def test_bad_input_gets_its_message_and_no_result(node, lang):
     good = preset_case("LLAMA2_13B", "H100_SXM", 64, 1024)
     cases = [{**good, "texts": {**good["texts"], field: text}} for field, text, _ in BAD]
-    replies = run(node, calculator.decode_calculator(), cases, lang=lang)
+    replies = run(node, inference_calculators.decode_calculator(), cases, lang=lang)
     for (field, text, key), reply in zip(BAD, replies, strict=True):
         assert "results" not in reply, (field, text)
         assert list(reply["errors"]) == [field], (field, text, reply)
@@ -414,7 +414,7 @@ def test_bad_input_gets_its_message_and_no_result(node, lang):
 def test_readable_ways_of_typing_a_number_are_accepted(node):
     good = preset_case("LLAMA2_13B", "H100_SXM", 64, 1024)
     typed = {"B": " 64 ", "S": "1,024", "V": "32 000", "H": "１２８", "bw": "3.35E12", "hbm": "80_000_000_000"}
-    reply = run(node, calculator.decode_calculator(), [{**good, "texts": {**good["texts"], **typed}}])[0]
+    reply = run(node, inference_calculators.decode_calculator(), [{**good, "texts": {**good["texts"], **typed}}])[0]
     assert "errors" not in reply, reply
     assert {key: reply["values"][key] for key in typed} == {
         "B": 64, "S": 1024, "V": 32000, "H": 128, "bw": 3_350_000_000_000, "hbm": 80_000_000_000}
@@ -428,7 +428,7 @@ NAME = "tools/calculators"
 def test_site_ships_the_generated_code(site):
     for lang in ("en", "zh"):
         page = built_page(site.site, NAME, lang).read_text("utf-8")
-        for calc in (calculator.decode_calculator(), calculator.intensity_calculator()):
+        for calc in (inference_calculators.decode_calculator(), inference_calculators.intensity_calculator()):
             assert calc.javascript in page
             assert f'<form class="calc" id="{calc.id}"' in page
         assert page.count("<script>\n/* The calculators' hand-written JavaScript") == 2
@@ -574,7 +574,8 @@ def boundary_cases(lang):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_units_at_every_prefix_boundary(node, lang):
     cases = boundary_cases(lang)
-    shown = formatted(node, calculator.decode_calculator(), [[value, kind] for value, kind, _ in cases], lang)
+    typed = [[value, kind] for value, kind, _ in cases]
+    shown = formatted(node, inference_calculators.decode_calculator(), typed, lang)
     for (value, kind, expected), text in zip(cases, shown, strict=True):
         assert text == expected, (value, kind, text, expected)
 
@@ -585,7 +586,7 @@ def test_step_outputs_read_as_the_derivation_says(node, lang):
     compute time and both throughputs as `stats.decode` computes them."""
     shape = dataclasses.replace(LLAMA2_13B, K=1)
     case = decode_case(*(getattr(shape, name) for name in "LDFNKHV"), "989e12", "3.35e12", "80e9", 1, 2768, 1024)
-    reply = run(node, calculator.decode_calculator(), [case], lang=lang)[0]
+    reply = run(node, inference_calculators.decode_calculator(), [case], lang=lang)[0]
     step = stats.decode(shape, H100_SXM, 2768, 1024)
     assert reply["results"]["bound"] is True and step.bound == "compute"
     assert reply["formatted"]["bound"] == term("compute_limited", lang)
@@ -595,14 +596,15 @@ def test_step_outputs_read_as_the_derivation_says(node, lang):
     # with int8 weights the MLP turns compute-limited at 148 on the H100 SXM, not 296
     for batch, limited in ((147, False), (148, True)):
         preset = preset_case("LLAMA2_13B", "H100_SXM", batch, 1024, w="int8")
-        assert run(node, calculator.decode_calculator(), [preset], lang=lang)[0]["results"]["mlp_regime"] is limited
+        reply = run(node, inference_calculators.decode_calculator(), [preset], lang=lang)[0]
+        assert reply["results"]["mlp_regime"] is limited
 
 
 # ---- the scaling-law calculator (lectures 9 and 11) ----------------------------------------------
 
 def scaling_case(budget="576e21", fit="CHINCHILLA", size="70e9", given="flops", **texts) -> dict:
     """A case as a reader types it: a budget (or a cluster) and a fit from the page's presets."""
-    spec = calculator.scaling_calculator().spec("en")
+    spec = scaling_calculator.scaling_calculator().spec("en")
     presets = {choice["key"]: choice["presets"] for choice in spec["choices"] if choice["presets"]}
     typed = {"C": budget, "sflops": "989e12", "schips": "1024", "days": "30", "mfu": "0.4", "N": size,
              **(presets["fit"][fit] if fit != "custom" else {}), **texts}
@@ -656,7 +658,7 @@ def test_scaling_javascript_agrees_with_a_numeric_minimisation(node):
     on the loss along 6ND = C, for several budgets and both published fits."""
     fits = {"CHINCHILLA": scaling_laws.CHINCHILLA, "BESIROGLU": scaling_laws.BESIROGLU}
     cases = [scaling_case(budget, key) for key in fits for budget in SCALING_BUDGETS]
-    replies = run(node, calculator.scaling_calculator(), cases)
+    replies = run(node, scaling_calculator.scaling_calculator(), cases)
     for case, reply in zip(cases, replies, strict=True):
         assert "errors" not in reply and reply["usable"], reply
         got = reply["results"]
@@ -675,7 +677,7 @@ def test_scaling_javascript_agrees_with_compute_optimal(node):
     """The same results against the package's exact `compute_optimal` (SymPy), to 12 digits."""
     fits = {"CHINCHILLA": scaling_laws.CHINCHILLA, "BESIROGLU": scaling_laws.BESIROGLU}
     cases = [scaling_case(budget, key) for key in fits for budget in ("1e20", "576e21", "1e26")]
-    for case, reply in zip(cases, run(node, calculator.scaling_calculator(), cases), strict=True):
+    for case, reply in zip(cases, run(node, scaling_calculator.scaling_calculator(), cases), strict=True):
         best = uncached(scaling_laws.compute_optimal)(sp.Rational(case["texts"]["C"]), fits[case["selected"]["fit"]])
         assert close(reply["results"]["params"], sp.nsimplify(best.params.evalf(40), rational=True))
         assert close(reply["results"]["tokens"], sp.nsimplify(best.tokens.evalf(40), rational=True))
@@ -688,7 +690,7 @@ def test_scaling_cluster_budget_and_inverse(node):
                           days="54", mfu="0.4", size="405e9"),
              scaling_case(fit="BESIROGLU", size="7e9"),
              scaling_case(size="1e12")]
-    replies = run(node, calculator.scaling_calculator(), cases)
+    replies = run(node, scaling_calculator.scaling_calculator(), cases)
     cluster = replies[0]
     assert "errors" not in cluster, cluster
     by_hand = sp.Rational("989e12") * 16384 * 54 * 86400 * sp.Rational(2, 5)
@@ -713,7 +715,7 @@ def test_scaling_results_read_with_their_units(node):
                                 "tokens": f"{tokens / 1e12:.4g}T tokens"}),
                         ("zh", {"budget": "5.76×10²³ FLOPs", "params": f"{params / 1e8:.4g}亿个参数",
                                 "tokens": f"{tokens / 1e12:.4g}万亿个词元"})):
-        reply = run(node, calculator.scaling_calculator(), [scaling_case()], lang=lang)[0]
+        reply = run(node, scaling_calculator.scaling_calculator(), [scaling_case()], lang=lang)[0]
         assert {name: reply["formatted"][name] for name in shown} == shown
         assert reply["formatted"]["loss"].endswith(" nats/token" if lang == "en" else "奈特/词元")
 
@@ -733,19 +735,19 @@ SCALING_BAD_CLUSTER = [("mfu", "1.2", "calc_too_large"), ("mfu", "0", "calc_posi
 def test_scaling_bad_input_names_its_field(node, lang):
     cases = [scaling_case(**{field: text}) for field, text, _ in SCALING_BAD]
     cases += [scaling_case(given="cluster", **{field: text}) for field, text, _ in SCALING_BAD_CLUSTER]
-    replies = run(node, calculator.scaling_calculator(), cases, lang=lang)
+    replies = run(node, scaling_calculator.scaling_calculator(), cases, lang=lang)
     for (field, text, key), reply in zip(SCALING_BAD + SCALING_BAD_CLUSTER, replies, strict=True):
         assert "results" not in reply, (field, text)
         assert list(reply["errors"]) == [field], (field, text, reply)
         assert reply["errors"][field]["key"] == key, (field, text, reply)
     # a hidden field is not read: the cluster's bad MFU does not block a budget typed in FLOPs
-    reply = run(node, calculator.scaling_calculator(), [scaling_case(mfu="1.2")], lang=lang)[0]
+    reply = run(node, scaling_calculator.scaling_calculator(), [scaling_case(mfu="1.2")], lang=lang)[0]
     assert "errors" not in reply and reply["usable"]
 
 
 def test_scaling_formulas_are_the_lagrange_solution():
     """The generated bodies are sympy.jscode of lagrange()'s N_opt and D_opt, the law, and budget_law()."""
-    functions = generated(calculator.scaling_calculator())
+    functions = generated(scaling_calculator.scaling_calculator())
     solution = scaling_laws.lagrange()
     assert functions["params"][1] == sp.jscode(solution.params)
     assert functions["tokens"][1] == sp.jscode(solution.tokens)
@@ -757,5 +759,5 @@ def test_scaling_formulas_are_the_lagrange_solution():
     values = {**scaling_laws.CHINCHILLA.values, scaling_laws.N: 7 * 10**10}
     assert sp.N(scaling_laws.budget_law().subs(values), 30) == sp.N((6 * (scaling_laws.N / G) ** (1 / a)).subs(values),
                                                                   30)
-    page = calculator.scaling_calculator().to_markdown("zh")
+    page = scaling_calculator.scaling_calculator().to_markdown("zh")
     assert r"\text{for}" not in page and "otherwise" not in page

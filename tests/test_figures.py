@@ -19,6 +19,7 @@ import sympy as sp
 from conftest import ROOT
 
 from derivations import figures
+from derivations.core import figures as shared
 from derivations.core.i18n import LANGS, message
 from derivations.hardware import H100_SXM, TPU_V5E
 from derivations.symbols import intensity
@@ -116,7 +117,7 @@ def test_colours_follow_the_page(drawn, name, lang):
     """Ink is currentColor and data colours are CSS variables: the dark scheme restyles them."""
     html = drawn[name, lang]
     assert "currentColor" in html and "var(--figure-color-1, #0072b2)" in html
-    assert figures.INK not in html and figures.PAPER not in html
+    assert shared.INK not in html and shared.PAPER not in html
     assert "#000000" not in html and "#ffffff" not in html
 
 
@@ -271,7 +272,7 @@ def axes_of(fig, lang: str = "en"):
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(figures._style("test")):
+    with matplotlib.rc_context(shared._style("test")):
         canvas = Figure(figsize=(7, 4.5))
         FigureCanvasSVG(canvas)
         ax = canvas.add_subplot()

@@ -770,7 +770,7 @@ class ShareFigure(render.Published):
     rows: tuple[tuple[str, int, tuple[float, ...]], ...]  # (model, T, percentages per group)
 
     def to_markdown(self, lang: str) -> str:
-        from ..figures import COLORS, figure_html
+        from ..core.figures import COLORS, figure_html
 
         def draw(axes, lang):
             labels = [f"{name} · T = {t}" for name, t, _ in self.rows]
