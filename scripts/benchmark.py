@@ -71,6 +71,7 @@ class Serve:
             cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.builds = 0
         self.serving = False
+        self.log: list[str] = []
         self.condition = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
         with self.condition:  # watching starts with "Serving on", after the first build
@@ -80,6 +81,7 @@ class Serve:
 
     def _read(self):
         for line in self.process.stdout:
+            self.log.append(line)
             with self.condition:
                 self.builds += "Documentation built in" in line
                 self.serving = self.serving or "Serving on" in line
@@ -88,7 +90,7 @@ class Serve:
     def wait_for_build(self, seen: int, timeout: float = 180) -> None:
         with self.condition:
             if not self.condition.wait_for(lambda: self.builds > seen, timeout):
-                raise TimeoutError("mkdocs serve did not rebuild")
+                raise TimeoutError("mkdocs serve did not rebuild; its last lines:\n" + "".join(self.log[-15:]))
 
     def rebuild_after(self, path: Path, addition: str) -> float:
         """Seconds from an edit of `path` to the end of the rebuild it triggers; then undo it."""
