@@ -83,7 +83,9 @@ class Serve:
         for line in self.process.stdout:
             self.log.append(line)
             with self.condition:
-                self.builds += "Documentation built in" in line
+                # not "Documentation built in …": MkDocs drops a message it logged before (DuplicateFilter),
+                # so a rebuild as fast as an earlier one went unseen
+                self.builds += "Reloading browsers" in line
                 self.serving = self.serving or "Serving on" in line
                 self.condition.notify_all()
 
