@@ -1,10 +1,15 @@
-"""The order in which a build reaches pages: each language in turn, the default first, in nav order.
+"""The order in which a build reaches pages: each language in turn, the default first; within
+one, the order MkDocs reads the docs folder (a folder's files, `index` first, then its
+sub-folders, all by name).
 
 Shared by hooks: imported, not listed in mkdocs.yml (MkDocs puts a hook's folder on `sys.path`
 while it loads the hook).
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 
 def languages(config) -> list[str]:
@@ -13,15 +18,11 @@ def languages(config) -> list[str]:
     return [i18n.default_language, *others]
 
 
-def nav_paths(items) -> list[str]:
-    """The nav's documents, as written in mkdocs.yml (`lecture-02/overview.md`), in order."""
+def documents(docs: Path) -> list[str]:
+    """Every file under `docs`, as a path from it, in the order MkDocs reads them."""
     found = []
-    for item in items or []:
-        if isinstance(item, str):
-            found.append(item)
-        elif isinstance(item, dict):
-            for value in item.values():
-                found += nav_paths(value if isinstance(value, list) else [value])
-        elif isinstance(item, list):
-            found += nav_paths(item)
+    for folder, folders, files in os.walk(docs):
+        folders.sort()
+        for name in sorted(files, key=lambda name: (os.path.splitext(name)[0] not in ("index", "README"), name)):
+            found.append(Path(folder, name).relative_to(docs).as_posix())
     return found

@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 import jupytext
 import nbformat
 import tinycss2
-from build_order import languages, nav_paths
+from build_order import documents, languages
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -226,10 +226,10 @@ def on_pre_build(config):
     """
     docs = Path(config.docs_dir)
     order = languages(config)
-    place = {path: index for index, path in enumerate(nav_paths(config["nav"]))}
+    place = {path: index for index, path in enumerate(documents(docs))}
     found = [(SOURCE.match(path.relative_to(docs).as_posix()), path) for path in sorted(docs.glob("notebooks/*.py"))]
     found = sorted(((match["name"], match["lang"], path) for match, path in found if match),
-                   key=lambda item: (order.index(item[1]), place.get(f"notebooks/{item[0]}.py", len(place))))
+                   key=lambda item: (order.index(item[1]), place[item[2].relative_to(docs).as_posix()]))
     kernel = _Kernel(_root(config))
     _pending.clear()
     _pending.update({(name, lang): _pool.submit(_executed_copy, path, config, kernel) for name, lang, path in found})

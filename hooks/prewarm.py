@@ -3,7 +3,7 @@
 A build converts pages one after another, in one process: on a fresh clone, running the
 executed blocks is most of it. Before the first page, when many blocks have no stored output
 (mdext.exec_cache), a second process starts running them from the other end: the pages the
-build converts last (the last language, the last section) first. Each process stores what it
+build converts last (the last language, the last folder) first. Each process stores what it
 runs and reuses what the other stored; where they meet, a block may run twice. The build
 never waits for this process: it is stopped when the build ends. `PREWARM=0` turns it off.
 """
@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from build_order import languages, nav_paths
+from build_order import documents, languages
 
 from mdext.exec_cache import missing
 
@@ -25,9 +25,8 @@ _helper: subprocess.Popen | None = None
 
 def _pages_in_build_order(config) -> list[Path]:
     docs = Path(config.docs_dir)
-    names = [item.removesuffix(".md") for item in nav_paths(config["nav"]) if item.endswith(".md")]
-    return [docs / f"{name}.{lang}.md" for lang in languages(config) for name in names
-            if (docs / f"{name}.{lang}.md").is_file()]
+    order = documents(docs)
+    return [docs / path for lang in languages(config) for path in order if path.endswith(f".{lang}.md")]
 
 
 def on_pre_build(config):
