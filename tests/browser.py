@@ -318,10 +318,12 @@ def search(page, query: str) -> list[str]:
     page.evaluate(f"window.__stale = document.querySelector('{SEARCH_META}').firstChild")
     box.fill(query)
     box.press("End")  # Material reads the query on keyup; fill() alone sends no key event
+    # The summary line is updated before the results are listed: wait for both, or for "none".
     page.wait_for_function(f"""() => {{
       const meta = document.querySelector('{SEARCH_META}');
-      const placeholder = JSON.parse(document.getElementById('__config').textContent)
-        .translations['search.result.placeholder'];
-      return meta.firstChild !== window.__stale && meta.textContent.trim() !== placeholder;
+      const texts = JSON.parse(document.getElementById('__config').textContent).translations;
+      const summary = meta.textContent.trim();
+      if (meta.firstChild === window.__stale || summary === texts['search.result.placeholder']) return false;
+      return summary === texts['search.result.none'] || document.querySelector('.md-search-result__item') !== null;
     }}""")
     return page.evaluate(SEARCH_RESULTS_JS)
