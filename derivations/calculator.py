@@ -342,7 +342,8 @@ def accelerator_group(prefix: str = "", with_capacity: bool = True, *, with_band
     return Group("calc_accelerator", choice, fields)
 
 
-def _dtype_choice(key: str, label: str, symbol: sp.Symbol) -> Choice:
+def dtype_choice(key: str, label: str, symbol: sp.Symbol) -> Choice:
+    """A select of the number formats, giving `symbol` the bytes per value of the one chosen."""
     return Choice(key, label, tuple((name, name) for name in DTYPE_BYTES), "bf16", symbol=symbol,
                   values={name: float(size) for name, size in DTYPE_BYTES.items()})
 

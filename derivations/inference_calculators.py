@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from . import stats
-from .calculator import MACHINE, Calculator, Field, Formula, Group, _dtype_choice, accelerator_group, model_group
+from .calculator import MACHINE, Calculator, Field, Formula, Group, accelerator_group, dtype_choice, model_group
 from .catalog.models import LLAMA2_13B
 from .core.cache import derived
 from .intensity import attention, matmul, mlp
@@ -57,7 +57,7 @@ def decode_calculator() -> Calculator:
     workload = Group("calc_workload", None, (
         Field("B", "calc_batch", B, str(lecture10.LECTURE_BATCHES[1])),
         Field("S", "calc_context", S, str(lecture10.LECTURE_SEQ_LEN)),
-    ), choices=(_dtype_choice("w", "calc_weight_dtype", param_bytes), _dtype_choice("kv", "calc_kv_dtype", kv_bytes)))
+    ), choices=(dtype_choice("w", "calc_weight_dtype", param_bytes), dtype_choice("kv", "calc_kv_dtype", kv_bytes)))
     return Calculator("decode-calculator", (model_group(), accelerator_group(), workload), formulas)
 
 
@@ -82,6 +82,6 @@ def intensity_calculator() -> Calculator:
         Field("mB", "calc_rows_m", B, str(lecture10.LECTURE_BATCHES[1])),
         Field("mD", "calc_inner", D, str(LLAMA2_13B.D)),
         Field("mF", "calc_cols", F, str(LLAMA2_13B.F)),
-    ), choices=(_dtype_choice("mb", "calc_value_dtype", value_bytes),))
+    ), choices=(dtype_choice("mb", "calc_value_dtype", value_bytes),))
     return Calculator("intensity-calculator", (sizes, accelerator_group("m", with_capacity=False)), formulas)
 

@@ -38,7 +38,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs_jupyter import convert as mkdocs_jupyter_convert
 
-from mdext.exec_cache import block_key
+from mdext.exec_cache import block_key, write_atomically
 from mdmath import MathError, typeset_marked
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
@@ -138,10 +138,7 @@ def _executed_copy(path: Path, config, kernel: _Kernel) -> Path:
             started = time.perf_counter()
             _executed[key] = kernel.run(path, jupytext.read(path), lang)
             log.info(f"executed notebook {path.name} in {time.perf_counter() - started:.1f} s")
-            cache.mkdir(parents=True, exist_ok=True)
-            partial = stored.with_suffix(f".{os.getpid()}.partial")
-            nbformat.write(_executed[key], partial)
-            partial.replace(stored)  # atomic: builds running side by side share the cache
+            write_atomically(stored, nbformat.writes(_executed[key]))
     outputs = iter([cell for cell in _executed[key].cells if cell.cell_type == "code"])
     for cell in notebook.cells:
         if cell.cell_type == "code":
@@ -178,10 +175,7 @@ def _stored(convert, suffix: str):
         if stored.is_file():
             return stored.read_text("utf-8")
         body = convert(path, **options)
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_suffix(f".{os.getpid()}.partial")
-        partial.write_text(body, "utf-8")
-        partial.replace(stored)
+        write_atomically(stored, body)
         return body
 
     stored_convert.is_stored = True

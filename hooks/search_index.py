@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from build_order import languages
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -29,8 +30,8 @@ def on_post_build(config):
         return  # a language built from inside i18n's own post-build: the merged index comes later
     site = Path(config.site_dir)
     merged = json.loads((site / "search/search_index.json").read_text("utf-8"))
-    others = [language.locale for language in i18n.config.languages if language.locale != i18n.default_language]
-    by_language = {lang: [] for lang in [i18n.default_language, *others]}
+    by_language = {lang: [] for lang in languages(config)}
+    others = list(by_language)[1:]
     for doc in merged["docs"]:
         lang = next((lang for lang in others if doc["location"].startswith(f"{lang}/")), i18n.default_language)
         if lang != i18n.default_language:

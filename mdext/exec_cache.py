@@ -183,10 +183,11 @@ def block_key(code: str) -> str | None:
     return digest.hexdigest()[:24]
 
 
-def _store(path: Path, output: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` whole or not at all: builds running side by side share the caches."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")  # builds may run side by side
-    partial.write_text(output, "utf-8")
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    partial.write_text(text, "utf-8")
     partial.replace(path)
 
 
@@ -203,7 +204,7 @@ def cached(run):
             return path.read_text("utf-8")
         output = run(code, returncode=returncode, session=session, id=id, **extra)
         if path is not None:
-            _store(path, output)
+            write_atomically(path, output)
         return output
 
     runner.is_cached_runner = True
@@ -237,7 +238,7 @@ def prewarm(pages: list[Path]) -> None:
             output = _run_python(code)
         except Exception:  # noqa: BLE001 - the build runs it again and names the page and block
             continue
-        _store(path, output)
+        write_atomically(path, output)
 
 
 class ExecCacheExtension(Extension):

@@ -130,3 +130,14 @@ def site() -> Build:
     build = background_build(SITE)
     assert build.returncode == 0, build.log
     return build
+
+
+@pytest.fixture
+def derivations_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of `derivations` that mdext.exec_cache reads in place of the real package, to edit."""
+    from mdext import exec_cache
+
+    copy = tmp_path / "derivations"
+    shutil.copytree(ROOT / "derivations", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(exec_cache, "_root", lambda package: copy if package == "derivations" else None)
+    return copy

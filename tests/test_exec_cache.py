@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import ROOT
 
 from mdext import exec_cache
 
@@ -13,12 +10,8 @@ BLOCK = 'from derivations.kv_cache import bytes_per_token\nprint("x")'
 
 
 @pytest.fixture
-def package(tmp_path, monkeypatch):
-    """A copy of `derivations` that the keys read instead of the real one."""
-    copy = tmp_path / "derivations"
-    shutil.copytree(ROOT / "derivations", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(exec_cache, "_root", lambda package: copy if package == "derivations" else None)
-    return copy
+def package(derivations_copy):
+    return derivations_copy
 
 
 def edit(path, text="\n# edited\n"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 
 import jupytext
 import pytest
@@ -41,12 +40,8 @@ def load_hook(monkeypatch):
     return module
 
 
-def test_outputs_are_keyed_on_the_code_what_it_imports_and_the_language(tmp_path, monkeypatch):
-    from mdext import exec_cache
-
-    copy = tmp_path / "derivations"  # edited below instead of the real package
-    shutil.copytree(ROOT / "derivations", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(exec_cache, "_root", lambda package: copy if package == "derivations" else None)
+def test_outputs_are_keyed_on_the_code_what_it_imports_and_the_language(derivations_copy, monkeypatch):
+    copy = derivations_copy  # edited below instead of the real package
     hook = load_hook(monkeypatch)
     notebook = jupytext.read(DOCS / "notebooks/count-it.en.py")
     key = hook.cache_key(notebook, "en")
